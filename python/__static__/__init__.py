@@ -1,0 +1,1 @@
+"""Static Python marker module (filled in by the Static Python work)."""

@@ -1,0 +1,1 @@
+"""Strict-module marker module: importing it is a no-op without ember."""
