@@ -34,9 +34,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 BENCHMARKS: dict[str, tuple[int, int]] = {
     "richards": (4, 2),
     "nbody": (20000, 5000),
-    "recursion": (20, 16),
-    "strings_dicts": (4, 1),
-    "generators": (40, 10),
+    "recursion": (20, 20),
+    "strings_dicts": (4, 2),
+    "generators": (20, 10),
 }
 
 

@@ -230,15 +230,20 @@ class Kernel:
     def record(self, value):
         self.checksum = (self.checksum * 31 + value) & 0xFFFFFF
 
+    def dispatch(self, block):
+        """One scheduling decision: runs ``block`` if it can run, else skips it."""
+        if block.runnable():
+            self.current = block
+            return block.task.step(self, block.take_packet())
+        return block.link
+
     def run(self):
+        # The loop body is one call, so the hot path (dispatch and everything
+        # it calls) is compiled by ember's auto mode after 1000 decisions even
+        # though run() itself is entered only once per simulation.
         block = self.chain
         while block is not None:
-            if block.runnable():
-                self.current = block
-                packet = block.take_packet()
-                block = block.task.step(self, packet)
-            else:
-                block = block.link
+            block = self.dispatch(block)
 
 
 def simulate(budget):
