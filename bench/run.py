@@ -8,7 +8,8 @@ generators) this runner
      checks that both print the same result line; the ember run also reports
      what ember's JIT compiled (through ``ember.jit`` if it exists);
   2. times it in each configuration with pyperf (bench/_pyperf_worker.py,
-     separate worker processes, warm-up values discarded);
+     separate worker processes, warm-up values discarded), alternating
+     stock and ember worker processes;
   3. prints a table -- stock time, ember time, ratio stock/ember (> 1 means
      ember is faster), whether the results matched, JIT activity -- and the
      geometric mean of the ratios, and writes the same data as JSON and
@@ -26,8 +27,7 @@ configurations is a correctness bug: it is marked in the table and makes the
 exit status 1.
 
 ``--quick`` (``make demo``) uses few processes and values so the whole run
-takes about a minute on two cores; the default (``make bench``) uses more
-processes and lets pyperf calibrate loops.
+takes about a minute on two cores; the default (``make bench``) uses more.
 """
 from __future__ import annotations
 
@@ -50,9 +50,10 @@ sys.path.insert(0, str(HERE))
 from _common import BENCHMARKS  # noqa: E402
 
 MODES = {"jit": ("-X", "jit"), "jit-all": ("-X", "jit-all")}
-# pyperf settings: (processes, values, warmups, loops or None to calibrate)
+# pyperf settings: (processes, values, warmups, loops). One loop = one main(BENCH_N)
+# call of 40-200 ms, far above timer resolution, so loops are not calibrated.
 QUICK = (4, 6, 2, 1)
-FULL = (10, 5, 3, None)
+FULL = (12, 6, 3, 1)
 
 
 def clean_environment() -> dict[str, str]:
@@ -79,28 +80,53 @@ def probe(name: str, xopts: tuple[str, ...], workdir: Path, env) -> dict:
             "stdout": proc.stdout.strip(), "stderr": proc.stderr.strip(), "jit": jit}
 
 
-def time_with_pyperf(name: str, xopts: tuple[str, ...], settings, workdir: Path,
-                     env, log) -> dict:
-    processes, values, warmups, loops = settings
-    label = "ember" if xopts else "stock"
-    out = workdir / f"{name}-{label}.pyperf.json"
-    if out.exists():
-        out.unlink()
+def pyperf_command(name: str, xopts: tuple[str, ...], settings, out: Path) -> list[str]:
+    """One pyperf manager run of ``settings``' values in ONE worker process, appended to ``out``."""
+    _, values, warmups, loops = settings
     cmd = [sys.executable, *xopts, str(HERE / "_pyperf_worker.py"), name,
-           "--processes", str(processes), "--values", str(values),
-           "--warmups", str(warmups), "--output", str(out), "--quiet"]
+           "--processes", "1", "--values", str(values),
+           "--warmups", str(warmups), "--append", str(out), "--quiet"]
     if loops:
         cmd += ["--loops", str(loops)]
-    log.write(f"\n$ {' '.join(cmd)}\n")
-    log.flush()
-    proc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=HERE)
-    if proc.returncode != 0 or not out.exists():
-        return {"ok": False, "error": f"pyperf exited with {proc.returncode} (see log)"}
+    return cmd
+
+
+def time_pair(name: str, xopts: tuple[str, ...], settings, workdir: Path, env, log):
+    """Times stock and ember, interleaved process by process.
+
+    Each pyperf worker process is started by its own manager invocation and
+    appended to the configuration's JSON file; the order alternates (stock
+    first, then ember first, ...) so that load changes on a shared machine and
+    any first-mover effect fall on both configurations equally.
+    """
+    outs = {}
+    for label in ("stock", "ember"):
+        outs[label] = workdir / f"{name}-{label}.pyperf.json"
+        if outs[label].exists():
+            outs[label].unlink()
+    errors = {"stock": None, "ember": None}
+    for i in range(settings[0]):
+        order = ("stock", "ember") if i % 2 == 0 else ("ember", "stock")
+        for label in order:
+            if errors[label]:
+                continue
+            cmd = pyperf_command(name, xopts if label == "ember" else (), settings, outs[label])
+            log.write(f"\n$ {' '.join(cmd)}\n")
+            log.flush()
+            proc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=HERE)
+            if proc.returncode != 0:
+                errors[label] = f"pyperf exited with {proc.returncode} (see log)"
+    return tuple(load_timing(outs[label], errors[label]) for label in ("stock", "ember"))
+
+
+def load_timing(out: Path, error: str | None) -> dict:
+    if error or not out.exists():
+        return {"ok": False, "error": error or "no pyperf output"}
     import pyperf
     bench = pyperf.Benchmark.load(str(out))
     values = bench.get_values()
     return {"ok": True, "mean": bench.mean(), "stdev": bench.stdev() if len(values) > 1 else 0.0,
-            "median": bench.median(), "values": len(values), "loops": bench.get_loops(),
+            "median": bench.median(), "values": len(values), "runs": bench.get_nrun(),
             "pyperf_json": str(out.relative_to(ROOT))}
 
 
@@ -239,16 +265,16 @@ def main(argv=None) -> int:
             print(f"  {name} ...", end="", flush=True)
             stock_probe = probe(name, (), workdir, env)
             ember_probe = probe(name, xopts, workdir, env)
-            stock_timing = time_with_pyperf(name, (), settings, workdir, env, log)
-            ember_timing = time_with_pyperf(name, xopts, settings, workdir, env, log)
+            stock_timing, ember_timing = time_pair(name, xopts, settings, workdir, env, log)
             match = (stock_probe["ok"] and ember_probe["ok"]
                      and stock_probe["stdout"] == ember_probe["stdout"])
             ratio = (stock_timing["mean"] / ember_timing["mean"]
                      if stock_timing.get("ok") and ember_timing.get("ok") else None)
-            for p in (stock_probe, ember_probe):
+            for label, p in (("stock", stock_probe), ("ember", ember_probe)):
                 for line in p["stderr"].splitlines():
-                    if line.strip() and line not in stderr_notes and len(stderr_notes) < 8:
-                        stderr_notes.append(line)
+                    note = f"{label}: {line}"
+                    if line.strip() and note not in stderr_notes and len(stderr_notes) < 12:
+                        stderr_notes.append(note)
             rows.append({"name": name, "stock_result": stock_probe["stdout"],
                          "ember_result": ember_probe["stdout"], "results_match": match,
                          "stock_timing": stock_timing, "ember_timing": ember_timing,

@@ -168,12 +168,13 @@ _KEYS = {
 def parse_regrtest(text: str) -> dict:
     """Parses the summary regrtest prints at the end of a run.
 
-    Only the final block is trusted (regrtest prints the same headers again
-    after re-running failures), so later sections overwrite earlier ones.
+    Only the block after the last "== Tests result:" line is read: regrtest
+    prints its result headers again after re-running failures.
     """
     lists: dict[str, list[str]] = {}
     counts: dict[str, int] = {}
-    lines = text.splitlines()
+    last = text.rfind("== Tests result:")
+    lines = (text[last:] if last >= 0 else text).splitlines()
     i = 0
     while i < len(lines):
         line = lines[i]
