@@ -96,10 +96,14 @@ def read_quicklist(path: Path) -> list[str]:
 
 
 def jit_environment(use_jit: bool) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("PYTHONJIT")}
-    if use_jit:
-        env["PYTHONJITALL"] = "1"
+    """The run's environment: no PYTHONJIT* at all without the JIT; with it,
+    PYTHONJITALL=1 plus the caller's tuning variables (PYTHONJITVERIFY,
+    PYTHONJITFILTER, PYTHONJITLOGFILE, ... -- handy when bisecting a failure),
+    minus the other mode switches."""
+    if not use_jit:
+        return {k: v for k, v in os.environ.items() if not k.startswith("PYTHONJIT")}
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONJIT", "PYTHONJITAUTO")}
+    env["PYTHONJITALL"] = "1"
     return env
 
 
@@ -257,7 +261,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.time()
     with open(log_path, "w") as log:
         log.write("$ " + " ".join(cmd) + "\n")
-        log.write(f"# PYTHONJITALL={'1' if use_jit else '(unset)'}\n\n")
+        jit_vars = " ".join(f"{k}={v}" for k, v in env.items() if k.startswith("PYTHONJIT"))
+        log.write(f"# environment: {jit_vars or 'no PYTHONJIT* variables'}\n\n")
         log.flush()
         proc = subprocess.run(cmd, env=env, stdout=log, stderr=subprocess.STDOUT,
                               stdin=subprocess.DEVNULL, cwd=RESULTS)
@@ -272,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
         "python": sys.executable,
         "python_version": sys.version.split()[0],
         "command": cmd,
-        "env": {"PYTHONJITALL": "1"} if use_jit else {},
+        "env": {k: v for k, v in env.items() if k.startswith("PYTHONJIT")},
         "jit_probe": jit_info,
         "regrtest_exit_status": proc.returncode,
         "wall_seconds": round(wall, 1),
