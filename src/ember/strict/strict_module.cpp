@@ -40,8 +40,35 @@ bool isSubmoduleBinding(PyObject *self, PyObject *name, PyObject *value) {
   return result;
 }
 
+// True when `value` is a module spec for this very module: importlib.reload
+// stores the freshly found spec before calling the loader (which then refuses
+// to re-run a strict module with a clear ImportError).
+bool isOwnSpec(PyObject *self, PyObject *name, PyObject *value) {
+  if (value == nullptr || !PyUnicode_Check(name) || PyUnicode_CompareWithASCIIString(name, "__spec__") != 0) {
+    return false;
+  }
+  PyObject *specName = PyObject_GetAttrString(value, "name");
+  if (specName == nullptr) {
+    PyErr_Clear();
+    return false;
+  }
+  PyObject *modName = PyModule_GetNameObject(self);
+  bool same = false;
+  if (modName == nullptr) {
+    PyErr_Clear();
+  } else {
+    same = PyUnicode_Check(specName) && PyUnicode_Compare(specName, modName) == 0;
+    if (PyErr_Occurred()) {
+      PyErr_Clear();
+    }
+    Py_DECREF(modName);
+  }
+  Py_DECREF(specName);
+  return same;
+}
+
 int strictModuleSetAttro(PyObject *self, PyObject *name, PyObject *value) {
-  if (isSubmoduleBinding(self, name, value)) {
+  if (isSubmoduleBinding(self, name, value) || isOwnSpec(self, name, value)) {
     return PyObject_GenericSetAttr(self, name, value);
   }
   PyObject *modName = PyModule_GetNameObject(self);

@@ -1,0 +1,1728 @@
+"""The abstract interpreter: executes a module's top level over abstract values.
+
+What it proves: running the module body has no effect visible outside the
+module. It walks the module's statements in order, as Python would, but on
+``Val``s (values.py) instead of objects, and reports an error wherever an
+operation could reach outside:
+
+- calling something whose effects are unknown (ST101) — a known callable is
+  a function or class of this or another strict module (followed: its body is
+  interpreted with the actual abstract arguments), or a stub entry;
+- mutating a value whose ``owner`` is another module (ST102), builtins
+  (ST107), attributes of imported modules/classes (ST108), the namespace via
+  globals() (ST104), another module's globals (ST106);
+- stub effects io/dynamic/state (ST103/ST109/ST110), star imports of
+  non-strict modules (ST105).
+
+Control flow is handled abstractly: an ``if`` whose test folds to a constant
+runs one branch (so ``if __name__ == "__main__":`` and version checks are
+exact), otherwise both branches run on copies of the scope and the results are
+merged into unions. Loops run their body once (effects do not depend on the
+iteration count, values join into unions). Function bodies are followed only
+when called at import time; recursion and a call-depth limit cut following
+(approximation: the recursive call's result is unknown but owned). A global
+step budget bounds the work on any input (ST002).
+
+Approximations (documented in docs/strict-modules.md): operators on instances
+of user classes do not follow their dunder methods; reading attributes or
+subscripts of unknown values is allowed (only calling them is not); loops are
+analysed for one iteration.
+
+Invariant: nothing here executes user code. Constant folding runs only
+builtin operations on immutable constants with size guards.
+"""
+from __future__ import annotations
+
+import ast
+import builtins
+import operator
+import sys
+
+from .errors import StrictError, make_error
+from .session import Limit, Session, package_of
+from .stubs import Stub
+from .values import (BoundMethod, ClassVal, Const, Container, FuncVal, GlobalsVal, InstanceVal,
+                     IMMUTABLE_TYPES, MethodOf, ModuleContext, ModuleVal, Opaque, Scope, StubVal,
+                     SuperVal, Union, Val, Wrapped, from_python, options, union)
+
+MAX_CALL_DEPTH = 24
+CONTAINER_KINDS = frozenset({"list", "dict", "set", "tuple", "frozenset"})
+MUTATING_METHODS = frozenset({
+    "append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse", "update",
+    "setdefault", "popitem", "add", "discard", "difference_update", "intersection_update",
+    "symmetric_difference_update", "__setitem__", "__delitem__", "__iadd__", "__ior__",
+    "appendleft", "extendleft", "popleft", "rotate", "move_to_end", "subtract", "write",
+    "writelines", "register",
+})
+SPECIAL_MODULE_NAMES = frozenset({"__builtins__", "__name__", "__spec__", "__loader__",
+                                  "__file__", "__cached__", "__package__"})
+EFFECT_CODES = {"io": "ST103", "dynamic": "ST109", "state": "ST110"}
+FOLDABLE_BUILTINS = {
+    "builtins.len": len, "builtins.str": str, "builtins.int": int, "builtins.float": float,
+    "builtins.bool": bool, "builtins.repr": repr, "builtins.abs": abs, "builtins.chr": chr,
+    "builtins.ord": ord, "builtins.hex": hex, "builtins.oct": oct, "builtins.bin": bin,
+    "builtins.round": round, "builtins.min": min, "builtins.max": max, "builtins.tuple": tuple,
+    "builtins.frozenset": frozenset, "builtins.sorted": sorted, "builtins.divmod": divmod,
+    "builtins.bytes": bytes, "builtins.range": range, "builtins.sum": sum,
+}
+BIN_OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+           ast.Div: operator.truediv, ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,
+           ast.Pow: operator.pow, ast.LShift: operator.lshift, ast.RShift: operator.rshift,
+           ast.BitOr: operator.or_, ast.BitXor: operator.xor, ast.BitAnd: operator.and_,
+           ast.MatMult: operator.matmul}
+CMP_OPS = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
+           ast.Gt: operator.gt, ast.GtE: operator.ge, ast.Is: operator.is_, ast.IsNot: operator.is_not,
+           ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b}
+UNARY_OPS = {ast.Not: operator.not_, ast.USub: operator.neg, ast.UAdd: operator.pos,
+             ast.Invert: operator.invert}
+_MISSING = object()
+
+
+STR_VALUE = Opaque(None, why="str")      # some immutable builtin value (str, int, ...)
+IMMUTABLE_RESULTS = frozenset("builtins." + n for n in (
+    "str", "int", "float", "bool", "repr", "len", "hash", "id", "chr", "ord", "hex", "oct", "bin",
+    "format", "ascii", "bytes", "abs", "round", "isinstance", "issubclass", "callable", "hasattr",
+    "divmod", "pow", "sum", "complex"))
+GENERALIZE_AFTER = 2
+_GENERAL = {t: Opaque(None, why="str" if t in (str, bytes) else "") for t in
+            (int, float, complex, str, bytes, tuple, frozenset, range)}
+
+
+def _generalize(value: Val) -> Val:
+    if isinstance(value, Const):
+        general = _GENERAL.get(type(value.value))
+        if general is not None:
+            return general
+    return value
+
+
+def _key_of(value: Val):
+    if isinstance(value, Const):
+        try:
+            hash(value.value)
+            return ("c", type(value.value), value.value)
+        except TypeError:
+            return ("i", id(value))
+    return ("i", id(value))
+
+
+def display(qual: str) -> str:
+    return qual[9:] if qual.startswith("builtins.") else qual
+
+
+def _small(value) -> bool:
+    """Guards constant folding against huge results (10**10**10, 'x' * 10**9)."""
+    if isinstance(value, bool) or value is None:
+        return True
+    if isinstance(value, int):
+        return value.bit_length() <= 256
+    if isinstance(value, (str, bytes)):
+        return len(value) <= 10_000
+    if isinstance(value, (tuple, frozenset)):
+        return len(value) <= 1_000 and all(_small(v) for v in value)
+    return isinstance(value, (float, complex, type(Ellipsis)))
+
+
+class Frame:
+    __slots__ = ("returns", "func", "self_val")
+
+    def __init__(self, func: FuncVal | None = None, self_val: Val | None = None):
+        self.returns: list[Val] = []
+        self.func = func
+        self.self_val = self_val
+
+
+class Interpreter:
+    def __init__(self, session: Session, ctx: ModuleContext, errors: list[StrictError] | None):
+        self.session = session
+        self.ctx = ctx
+        self.owner = ctx.owner
+        self.errors = errors
+        self._seen: set[tuple] = set()
+        self.stack: list[FuncVal] = []
+        self.cur_module = ctx            # module whose code is being interpreted
+        self.call_site: tuple[str, int] | None = None
+        self.stubs = session.stubs
+        self._decls: dict[int, tuple[set, set]] = {}
+        self._depth_reported = False
+        self._calls: dict[int, int] = {}
+        self._memo: dict[tuple, tuple] = {}
+
+    # ---- reporting -------------------------------------------------------------
+
+    def report(self, code: str, node, finding: str, name: str = "") -> None:
+        if self.errors is None:
+            return
+        filename = self.cur_module.filename
+        lineno = getattr(node, "lineno", 1) or 1
+        col = (getattr(node, "col_offset", 0) or 0) + 1
+        key = (code, filename, lineno, col)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        via = ""
+        if self.call_site is not None and (filename, lineno) != self.call_site:
+            via = f" (reached from the call at {self.call_site[0]}:{self.call_site[1]})"
+        self.errors.append(make_error(code, finding, filename, lineno, col, name, via))
+
+    def step(self) -> None:
+        self.session.steps += 1
+        if self.session.steps > self.session.max_steps:
+            raise Limit()
+
+    # ---- module ----------------------------------------------------------------
+
+    def run_module(self, tree: ast.Module) -> None:
+        ctx = self.ctx
+        for stmt in tree.body:
+            if isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__":
+                if any(a.name == "annotations" for a in stmt.names):
+                    ctx.future_annotations = True
+        v = ctx.scope.vars
+        v["__name__"] = Const(ctx.name)
+        v["__file__"] = Const(ctx.filename)
+        v["__package__"] = Const(ctx.package)
+        v["__doc__"] = Const(ast.get_docstring(tree, clean=False))
+        v["__spec__"] = Opaque("importlib", "__spec__")
+        v["__loader__"] = Opaque("importlib", "__loader__")
+        v["__cached__"] = Opaque(None, "__cached__")
+        v["__builtins__"] = self.session.module_val("builtins")
+        v["__annotations__"] = Container("dict", self.owner, qual="__annotations__")
+        if ctx.filename.endswith("__init__.py"):
+            v["__path__"] = Container("list", self.owner, [Const(ctx.filename)], qual="__path__")
+        self.session.in_progress[ctx.name] = ctx
+        frame = Frame()
+        try:
+            for stmt in tree.body:
+                try:
+                    if self.exec_stmt(stmt, ctx.scope, frame):
+                        break
+                except RecursionError:
+                    self.report("ST002", stmt, "Statement nested too deeply to analyse")
+                except Limit:
+                    self.report("ST002", stmt, "Import-time code too large to analyse "
+                                f"(more than {self.session.max_steps} steps)")
+                    break
+        finally:
+            self.session.in_progress.pop(ctx.name, None)
+
+    # ---- statements ------------------------------------------------------------
+
+    def exec_block(self, stmts, scope: Scope, frame: Frame) -> bool:
+        for stmt in stmts:
+            if self.exec_stmt(stmt, scope, frame):
+                return True
+        return False
+
+    def exec_stmt(self, node, scope: Scope, frame: Frame) -> bool:
+        """Interprets one statement; True if control definitely leaves the block."""
+        self.step()
+        method = getattr(self, "s_" + type(node).__name__, None)
+        if method is None:
+            return False
+        return method(node, scope, frame)
+
+    def s_Expr(self, node, scope, frame):
+        self.eval(node.value, scope)
+        return False
+
+    def s_Assign(self, node, scope, frame):
+        value = self.eval(node.value, scope)
+        for target in node.targets:
+            self.assign(target, value, scope, node)
+        return False
+
+    def s_AnnAssign(self, node, scope, frame):
+        if scope.kind != "function" and not self.cur_module.future_annotations:
+            self.eval(node.annotation, scope)
+        if node.value is not None:
+            self.assign(node.target, self.eval(node.value, scope), scope, node)
+        return False
+
+    def s_AugAssign(self, node, scope, frame):
+        right = self.eval(node.value, scope)
+        target = node.target
+        if isinstance(target, ast.Name):
+            current = self.lookup(target.id, scope)
+            result = self.augmented(current, node.op, right, node)
+            self.bind(scope, target.id, result, node)
+        elif isinstance(target, ast.Attribute):
+            obj = self.eval(target.value, scope)
+            current = self.getattr_(obj, target.attr, node)
+            result = self.augmented(current, node.op, right, node)
+            self.set_attr(obj, target.attr, result, node)
+        elif isinstance(target, ast.Subscript):
+            obj = self.eval(target.value, scope)
+            self.eval(target.slice, scope)
+            self.set_item(obj, right, node)
+        return False
+
+    def augmented(self, current: Val, op, right: Val, node) -> Val:
+        in_place = False
+        for v in options(current):
+            if isinstance(v, Container) and v.kind in ("list", "dict", "set"):
+                in_place = True
+                if self.check_mutation(v, node, f"'{v.describe()}' modified in place"):
+                    v.add(self.iter_elems(right))
+            elif isinstance(v, (InstanceVal, Opaque)) and v.owner not in (None, self.owner) \
+                    and not isinstance(v, Const):
+                # x += y on a foreign mutable value may mutate it in place
+                if isinstance(v, InstanceVal):
+                    in_place = True
+                    self.check_mutation(v, node, f"'{v.describe()}' modified in place")
+        if in_place:
+            return current
+        return self.binop(current, op, right, node)
+
+    def s_Delete(self, node, scope, frame):
+        for target in node.targets:
+            self.delete(target, scope, node)
+        return False
+
+    def delete(self, target, scope, node):
+        if isinstance(target, ast.Name):
+            name = target.id
+            if scope.kind == "function" and name in scope.global_names:
+                gscope = scope.module.scope
+                if scope.module.owner != self.owner:
+                    self.report("ST106", target, f"Deleting global '{name}' of module "
+                                f"'{scope.module.name}' is prohibited")
+                    return
+                gscope.vars.pop(name, None)
+            elif scope.kind == "module" and name in SPECIAL_MODULE_NAMES:
+                self.report("ST106", target, f"Deleting special module name '{name}' is prohibited")
+            else:
+                scope.vars.pop(name, None)
+        elif isinstance(target, ast.Attribute):
+            obj = self.eval(target.value, scope)
+            self.set_attr(obj, target.attr, None, target, delete=True)
+        elif isinstance(target, ast.Subscript):
+            obj = self.eval(target.value, scope)
+            self.eval(target.slice, scope)
+            self.set_item(obj, None, target, delete=True)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for elt in target.elts:
+                self.delete(elt, scope, node)
+
+    def s_Pass(self, node, scope, frame):
+        return False
+
+    def s_Break(self, node, scope, frame):
+        return True
+
+    s_Continue = s_Break
+
+    def s_Return(self, node, scope, frame):
+        frame.returns.append(self.eval(node.value, scope) if node.value is not None else Const(None))
+        return True
+
+    def s_Raise(self, node, scope, frame):
+        if node.exc is not None:
+            exc = self.eval(node.exc, scope)
+            for v in options(exc):
+                if isinstance(v, ClassVal):
+                    self.call(v, [], {}, node)
+        if node.cause is not None:
+            self.eval(node.cause, scope)
+        return True
+
+    def s_Assert(self, node, scope, frame):
+        test = self.eval(node.test, scope)
+        if node.msg is not None:
+            self.eval(node.msg, scope)
+        return self.truth(test) is False
+
+    def s_Global(self, node, scope, frame):
+        scope.global_names.update(node.names)
+        return False
+
+    def s_Nonlocal(self, node, scope, frame):
+        scope.nonlocal_names.update(node.names)
+        return False
+
+    def s_If(self, node, scope, frame):
+        truth = self.truth(self.eval(node.test, scope))
+        if truth is True:
+            return self.exec_block(node.body, scope, frame)
+        if truth is False:
+            return self.exec_block(node.orelse, scope, frame)
+        return self.branches([node.body, node.orelse], scope, frame)
+
+    def branches(self, blocks, scope, frame, start: dict | None = None) -> bool:
+        """Runs each block from the same starting scope and merges the survivors."""
+        base = dict(scope.vars) if start is None else start
+        survivors = []
+        all_end = True
+        for block in blocks:
+            scope.vars = dict(base)
+            ended = self.exec_block(block, scope, frame)
+            if not ended:
+                all_end = False
+                survivors.append(scope.vars)
+        if all_end:
+            return True
+        merged = survivors[0]
+        for other in survivors[1:]:
+            for key, value in other.items():
+                mine = merged.get(key, _MISSING)
+                if mine is _MISSING:
+                    merged[key] = value
+                elif mine is not value:
+                    merged[key] = union([mine, value])
+        scope.vars = merged
+        return False
+
+    def s_For(self, node, scope, frame):
+        iterable = self.eval(node.iter, scope)
+        self.assign(node.target, self.iter_elems(iterable), scope, node)
+        self.branches([node.body, []], scope, frame)
+        self.exec_block(node.orelse, scope, frame)
+        return False
+
+    s_AsyncFor = s_For
+
+    def s_While(self, node, scope, frame):
+        truth = self.truth(self.eval(node.test, scope))
+        if truth is not False:
+            self.branches([node.body, []], scope, frame)
+        self.exec_block(node.orelse, scope, frame)
+        return False
+
+    def s_With(self, node, scope, frame):
+        for item in node.items:
+            cm = self.eval(item.context_expr, scope)
+            entered = self.enter_context(cm, item.context_expr)
+            if item.optional_vars is not None:
+                self.assign(item.optional_vars, entered, scope, node)
+        return self.exec_block(node.body, scope, frame)
+
+    s_AsyncWith = s_With
+
+    def enter_context(self, cm: Val, node) -> Val:
+        results = []
+        for v in options(cm):
+            if isinstance(v, InstanceVal) and isinstance(v.cls, ClassVal):
+                enter = self.class_lookup(v.cls, "__enter__")
+                results.append(self.call(BoundMethod(v, enter, v.owner), [], {}, node)
+                               if enter is not None else Opaque(self.owner))
+                exit_ = self.class_lookup(v.cls, "__exit__")
+                if exit_ is not None:
+                    self.call(BoundMethod(v, exit_, v.owner), [Const(None)] * 3, {}, node)
+            elif isinstance(v, InstanceVal) and isinstance(v.cls, StubVal):
+                stub = self.stubs.lookup(v.cls.qual + ".__enter__")
+                if stub is None or stub.effect not in ("pure", "class", "identity"):
+                    self.report("ST101", node, f"Module-level use of non-strict context manager "
+                                f"'{v.describe()}' is prohibited", v.cls.qual + ".__enter__")
+                results.append(Opaque(self.owner))
+            elif isinstance(v, Opaque) and v.owner not in (self.owner, None):
+                self.report("ST101", node, f"Module-level use of non-strict context manager "
+                            f"'{v.describe()}' is prohibited", v.qual)
+                results.append(Opaque(self.owner))
+            else:
+                results.append(Opaque(self.owner) if not isinstance(v, Const) else v)
+        return union(results)
+
+    def s_Try(self, node, scope, frame):
+        before = dict(scope.vars)
+        body_ended = self.exec_block(node.body, scope, frame)
+        if not body_ended:
+            body_ended = self.exec_block(node.orelse, scope, frame)
+        after_body = scope.vars
+        survivors = [] if body_ended else [after_body]
+        for handler in node.handlers:
+            start = dict(before)
+            for key, value in after_body.items():
+                start.setdefault(key, value)
+            scope.vars = start
+            if handler.type is not None:
+                self.eval(handler.type, scope)
+            if handler.name:
+                scope.vars[handler.name] = Opaque(self.owner, why="exception")
+            if not self.exec_block(handler.body, scope, frame):
+                survivors.append(scope.vars)
+        ended = not survivors
+        if survivors:
+            merged = survivors[0]
+            for other in survivors[1:]:
+                for key, value in other.items():
+                    mine = merged.get(key, _MISSING)
+                    if mine is _MISSING:
+                        merged[key] = value
+                    elif mine is not value:
+                        merged[key] = union([mine, value])
+            scope.vars = merged
+        if node.finalbody:
+            ended = self.exec_block(node.finalbody, scope, frame) or ended
+        return ended
+
+    s_TryStar = s_Try
+
+    def s_Match(self, node, scope, frame):
+        self.eval(node.subject, scope)
+        base = dict(scope.vars)
+        blocks = []
+        for case in node.cases:
+            scope.vars = dict(base)
+            self.bind_pattern(case.pattern, scope, node)
+            if case.guard is not None:
+                self.eval(case.guard, scope)
+            blocks.append(case.body)
+            base = dict(scope.vars) | base
+        scope.vars = base
+        return self.branches(blocks + [[]], scope, frame)
+
+    def bind_pattern(self, pattern, scope, node):
+        for sub in ast.walk(pattern):
+            if isinstance(sub, ast.MatchValue):
+                self.eval(sub.value, scope)
+            elif isinstance(sub, ast.MatchClass):
+                self.eval(sub.cls, scope)
+            name = getattr(sub, "name", None) or getattr(sub, "rest", None)
+            if isinstance(name, str):
+                scope.vars[name] = Opaque(self.owner)
+
+    def s_TypeAlias(self, node, scope, frame):
+        scope.vars[node.name.id] = Opaque(None, node.name.id)   # evaluated lazily by Python
+        return False
+
+    def s_Import(self, node, scope, frame):
+        for alias in node.names:
+            mv = self.import_module(alias.name, node)
+            if alias.asname:
+                value = mv
+                for part in alias.name.split(".")[1:]:
+                    value = self.module_attr(value, part, node) if isinstance(value, ModuleVal) else value
+                self.bind(scope, alias.asname, value, node)
+            else:
+                top = alias.name.split(".", 1)[0]
+                self.bind(scope, top, self.session.module_val(top), node)
+        return False
+
+    def import_module(self, name: str, node) -> ModuleVal:
+        return self.session.module_val(name)
+
+    def resolve_relative(self, module: str | None, level: int) -> str | None:
+        if level == 0:
+            return module
+        package = self.cur_module.package
+        parts = package.split(".") if package else []
+        if level - 1 > len(parts) or not package:
+            return None
+        base = ".".join(parts[:len(parts) - (level - 1)])
+        if module:
+            return f"{base}.{module}" if base else module
+        return base or None
+
+    def s_ImportFrom(self, node, scope, frame):
+        if node.module == "__future__":
+            return False
+        name = self.resolve_relative(node.module, node.level)
+        if name is None:
+            for alias in node.names:
+                if alias.name != "*":
+                    self.bind(scope, alias.asname or alias.name, Opaque(None, why="bad relative import"), node)
+            return False
+        mv = self.import_module(name, node)
+        for alias in node.names:
+            if alias.name == "*":
+                self.star_import(mv, scope, node)
+                continue
+            value = self.from_import(mv, alias.name, node)
+            self.bind(scope, alias.asname or alias.name, value, node)
+        return False
+
+    def from_import(self, mv: ModuleVal, name: str, node) -> Val:
+        full = f"{mv.name}.{name}"
+        if self.session.is_strict(mv):
+            ns = self.session.namespace_of(mv)
+            if ns is not None and name in ns.vars:
+                return ns.vars[name]
+        record = self.session.resolver.resolve(full)
+        if record is not None:
+            return self.session.module_val(full)
+        if self.session.is_strict(mv):
+            if self.session.resolver.is_submodule(full):
+                return self.session.module_val(full)
+            return Opaque(mv.name, full, why=f"not found in strict module '{mv.name}'")
+        return self.module_attr(mv, name, node)
+
+    def star_import(self, mv: ModuleVal, scope: Scope, node) -> None:
+        if self.session.is_strict(mv):
+            ns = self.session.namespace_of(mv)
+            if ns is not None:
+                public = None
+                all_val = ns.vars.get("__all__")
+                if isinstance(all_val, Container):
+                    public = [e.value for e in all_val.elems if isinstance(e, Const) and isinstance(e.value, str)]
+                    if len(all_val.elems) >= 8:
+                        public = None
+                elif isinstance(all_val, Const) and isinstance(all_val.value, tuple):
+                    public = [x for x in all_val.value if isinstance(x, str)]
+                for key, value in ns.vars.items():
+                    if (public is None and not key.startswith("_")) or (public and key in public):
+                        scope.vars[key] = value
+            scope.star_sources.append(mv)
+            return
+        if not self.stubs.fully_known(mv.name):
+            self.report("ST105", node, f"'from {mv.name} import *' of non-strict module "
+                        f"'{mv.name}' is prohibited", mv.name)
+        scope.star_sources.append(mv)
+
+    def s_FunctionDef(self, node, scope, frame):
+        decorators = [self.eval(d, scope) for d in node.decorator_list]
+        func = self.make_function(node, scope)
+        value: Val = func
+        for deco, dnode in zip(reversed(decorators), reversed(node.decorator_list)):
+            value = self.call(deco, [value], {}, dnode, context=f" (decorator of '{node.name}')")
+        self.bind(scope, node.name, value, node)
+        return False
+
+    s_AsyncFunctionDef = s_FunctionDef
+
+    def make_function(self, node, scope: Scope) -> FuncVal:
+        args = node.args
+        defaults = [self.eval(d, scope) for d in args.defaults]
+        kw_defaults = [self.eval(d, scope) if d is not None else None for d in args.kw_defaults]
+        if not isinstance(node, ast.Lambda) and not self.cur_module.future_annotations:
+            for a in args.posonlyargs + args.args + args.kwonlyargs + [args.vararg, args.kwarg]:
+                if a is not None and a.annotation is not None:
+                    self.eval(a.annotation, scope)
+            if node.returns is not None:
+                self.eval(node.returns, scope)
+        closure = scope if scope.kind == "function" else scope.parent
+        name = getattr(node, "name", "<lambda>")
+        return FuncVal(node, closure, scope.module, self.owner, name, defaults, kw_defaults)
+
+    def s_ClassDef(self, node, scope, frame):
+        decorators = [self.eval(d, scope) for d in node.decorator_list]
+        bases: list[Val] = []
+        for b in node.bases:
+            if isinstance(b, ast.Starred):
+                bases.extend(options(self.iter_elems(self.eval(b.value, scope))))
+            else:
+                bases.append(self.eval(b, scope))
+        keywords = {}
+        for kw in node.keywords:
+            if kw.arg is not None:
+                keywords[kw.arg] = self.eval(kw.value, scope)
+            else:
+                self.eval(kw.value, scope)
+        metaclass = keywords.pop("metaclass", None)
+        for base, bnode in zip(bases, node.bases):
+            self.check_base(base, bnode, node.name, "base class")
+        if metaclass is not None:
+            self.check_base(metaclass, node, node.name, "metaclass")
+        cscope = Scope("class", scope if scope.kind == "function" else scope.parent, scope.module)
+        cscope.vars["__module__"] = Const(scope.module.name)
+        cscope.vars["__qualname__"] = Const(node.name)
+        self.exec_block(node.body, cscope, Frame())
+        if metaclass is None:
+            for b in bases:
+                if isinstance(b, ClassVal) and b.metaclass is not None:
+                    metaclass = b.metaclass
+                    break
+        cls = ClassVal(node.name, cscope.vars, bases, scope.module, self.owner, metaclass)
+        self.class_created(cls, keywords, node)
+        value: Val = cls
+        for deco, dnode in zip(reversed(decorators), reversed(node.decorator_list)):
+            value = self.call(deco, [value], {}, dnode, context=f" (decorator of class '{node.name}')")
+        self.bind(scope, node.name, value, node)
+        return False
+
+    def check_base(self, base: Val, node, clsname: str, role: str) -> None:
+        for b in options(base):
+            if isinstance(b, StubVal) and b.stub.effect in EFFECT_CODES:
+                self.report(EFFECT_CODES[b.stub.effect], node,
+                            f"Class '{clsname}' uses '{display(b.qual)}' as {role}", b.qual)
+            elif isinstance(b, Opaque) and b.owner != self.owner:
+                self.report("ST101", node, f"Module-level call of non-strict value '{b.describe()}' "
+                            f"is prohibited ({role} of class '{clsname}': its metaclass and "
+                            "__init_subclass__ run when the class is created)", b.qual)
+
+    def class_created(self, cls: ClassVal, keywords: dict, node) -> None:
+        """Follows the user code that runs when a class is created."""
+        meta = cls.metaclass
+        for m in options(meta) if meta is not None else []:
+            if isinstance(m, ClassVal):
+                args = [Const(cls.name), Container("tuple", self.owner, cls.bases),
+                        Container("dict", self.owner, list(cls.ns.values()))]
+                for hook in ("__new__", "__init__"):
+                    fn = self.class_lookup(m, hook)
+                    if isinstance(fn, FuncVal):
+                        self.follow(fn, [m] + args, dict(keywords), node)
+        for base in cls.bases:
+            if isinstance(base, ClassVal):
+                hook = self.class_lookup(base, "__init_subclass__")
+                if isinstance(hook, Wrapped):
+                    hook = hook.func
+                if isinstance(hook, FuncVal):
+                    self.follow(hook, [cls], dict(keywords), node)
+        for value in list(cls.ns.values()):
+            if isinstance(value, InstanceVal) and isinstance(value.cls, ClassVal):
+                hook = self.class_lookup(value.cls, "__set_name__")
+                if isinstance(hook, FuncVal):
+                    self.follow(hook, [value, cls, Const("")], {}, node)
+
+    # ---- names and binding -------------------------------------------------------
+
+    def lookup(self, name: str, scope: Scope) -> Val:
+        value = scope.vars.get(name, _MISSING)
+        if value is not _MISSING:
+            return value
+        if scope.kind == "function" and name in scope.global_names:
+            s = None
+        else:
+            s = scope.parent
+        while s is not None:
+            value = s.vars.get(name, _MISSING)
+            if value is not _MISSING:
+                return value
+            s = s.parent
+        module = scope.module
+        value = module.scope.vars.get(name, _MISSING)
+        if value is not _MISSING:
+            return value
+        for source in module.scope.star_sources:
+            if isinstance(source, ModuleVal):
+                if self.session.is_strict(source):
+                    ns = self.session.namespace_of(source)
+                    if ns is not None and name in ns.vars:
+                        return ns.vars[name]
+                elif not hasattr(builtins, name):
+                    return self.module_attr(source, name, None)
+        return self.builtin(name)
+
+    def builtin(self, name: str) -> Val:
+        qual = "builtins." + name
+        stub = self.stubs.lookup(qual)
+        if stub is not None:
+            return StubVal(qual, stub, "builtins")
+        if name in ("__debug__",):
+            return Const(__debug__)
+        if hasattr(builtins, name):
+            real = getattr(builtins, name)
+            if isinstance(real, IMMUTABLE_TYPES):
+                return Const(real, qual)
+            return Opaque("builtins", qual)
+        return Opaque(None, name, why="undefined name")
+
+    def bind(self, scope: Scope, name: str, value: Val, node) -> None:
+        if scope.kind == "function":
+            if name in scope.global_names:
+                module = scope.module
+                if module.owner != self.owner:
+                    self.report("ST106", node, f"Function in module '{module.name}' rebinds its "
+                                f"global '{name}' at import time of another module")
+                    return
+                module.scope.vars[name] = value
+                return
+            if name in scope.nonlocal_names:
+                s = scope.parent
+                while s is not None:
+                    if name in s.vars:
+                        s.vars[name] = value
+                        return
+                    s = s.parent
+        elif scope.kind == "module":
+            if name in SPECIAL_MODULE_NAMES and scope.module.owner == self.owner:
+                self.report("ST106", node, f"Rebinding special module name '{name}' is prohibited")
+            if isinstance(value, Container) and not value.qual:
+                value.qual = f"{scope.module.name}.{name}"
+        scope.vars[name] = value
+
+    def assign(self, target, value: Val, scope: Scope, node) -> None:
+        if isinstance(target, ast.Name):
+            self.bind(scope, target.id, value, target)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            consts = None
+            for v in options(value):
+                if isinstance(v, Const) and isinstance(v.value, tuple) and len(v.value) == len(target.elts):
+                    consts = v.value
+            elem = self.iter_elems(value)
+            for i, elt in enumerate(target.elts):
+                if isinstance(elt, ast.Starred):
+                    self.assign(elt.value, Container("list", self.owner, [elem]), scope, node)
+                elif consts is not None and len(options(value)) == 1:
+                    self.assign(elt, Const(consts[i]), scope, node)
+                else:
+                    self.assign(elt, elem, scope, node)
+        elif isinstance(target, ast.Attribute):
+            obj = self.eval(target.value, scope)
+            self.set_attr(obj, target.attr, value, target)
+        elif isinstance(target, ast.Subscript):
+            obj = self.eval(target.value, scope)
+            self.eval(target.slice, scope)
+            self.set_item(obj, value, target)
+        elif isinstance(target, ast.Starred):
+            self.assign(target.value, value, scope, node)
+
+    # ---- ownership checks ---------------------------------------------------------
+
+    def check_mutation(self, target: Val, node, what: str) -> bool:
+        ok = True
+        for v in options(target):
+            if isinstance(v, Const) or v.owner is None or v.owner == self.owner:
+                continue
+            ok = False
+            if isinstance(v, GlobalsVal):
+                self.report("ST104", node, f"Modifying the namespace of module '{v.owner}' through "
+                            "globals() is prohibited")
+            elif v.owner == "builtins":
+                self.report("ST107", node, f"Modifying builtins ({what}) is prohibited")
+            elif isinstance(v, (ModuleVal, ClassVal, StubVal, FuncVal)):
+                self.report("ST108", node, f"Modifying '{v.describe()}' of module '{v.owner}' "
+                            f"({what}) is prohibited")
+            else:
+                self.report("ST102", node, f"Mutating '{v.describe()}', a value owned by module "
+                            f"'{v.owner}' ({what}), is prohibited")
+        return ok
+
+    def set_attr(self, obj: Val, name: str, value: Val | None, node, delete: bool = False) -> None:
+        verb = "Deleting" if delete else "Assignment to"
+        for v in options(obj):
+            if isinstance(v, ModuleVal):
+                if v.name == self.owner:
+                    continue
+                if v.name == "builtins":
+                    self.report("ST107", node, f"{verb} builtin '{name}' is prohibited")
+                else:
+                    self.report("ST108", node, f"{verb} attribute '{name}' of imported module "
+                                f"'{v.name}' is prohibited", v.name)
+            elif isinstance(v, (ClassVal, StubVal, FuncVal)) and v.owner != self.owner:
+                if v.owner == "builtins":
+                    self.report("ST107", node, f"{verb} attribute '{name}' of builtin "
+                                f"'{display(v.qual)}' is prohibited")
+                else:
+                    kind = "class" if isinstance(v, ClassVal) or (
+                        isinstance(v, StubVal) and v.stub.effect == "class") else "function"
+                    self.report("ST108", node, f"{verb} attribute '{name}' of imported {kind} "
+                                f"'{v.describe()}' is prohibited")
+            elif isinstance(v, (ClassVal, InstanceVal)):
+                if delete:
+                    (v.ns if isinstance(v, ClassVal) else v.attrs).pop(name, None)
+                elif isinstance(v, ClassVal):
+                    v.ns[name] = value
+                else:
+                    setter = self.class_lookup(v.cls, "__setattr__") if isinstance(v.cls, ClassVal) else None
+                    if isinstance(setter, FuncVal):
+                        self.follow(setter, [v, Const(name), value], {}, node)
+                    else:
+                        v.attrs[name] = value
+            elif isinstance(v, Const) or v.owner is None or v.owner == self.owner:
+                continue
+            else:
+                self.check_mutation(v, node, f"setting attribute '{name}'")
+
+    def set_item(self, obj: Val, value: Val | None, node, delete: bool = False) -> None:
+        for v in options(obj):
+            if isinstance(v, GlobalsVal):
+                self.report("ST104", node, "Writing the module namespace through globals()/locals()/"
+                            "vars() is prohibited")
+            elif isinstance(v, Container):
+                if self.check_mutation(v, node, "item assignment" if not delete else "item deletion"):
+                    if value is not None:
+                        v.add(value)
+            elif isinstance(v, InstanceVal) and isinstance(v.cls, ClassVal):
+                hook = self.class_lookup(v.cls, "__delitem__" if delete else "__setitem__")
+                if isinstance(hook, FuncVal):
+                    self.follow(hook, [v, Opaque(None)] + ([value] if value is not None else []), {}, node)
+                else:
+                    self.check_mutation(v, node, "item assignment")
+            else:
+                self.check_mutation(v, node, "item assignment" if not delete else "item deletion")
+
+    # ---- expressions ------------------------------------------------------------------
+
+    def eval(self, node, scope: Scope) -> Val:
+        self.step()
+        method = getattr(self, "e_" + type(node).__name__, None)
+        if method is None:
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.expr):
+                    self.eval(child, scope)
+            return Opaque(self.owner)
+        return method(node, scope)
+
+    def e_Constant(self, node, scope):
+        return Const(node.value)
+
+    def e_Name(self, node, scope):
+        return self.lookup(node.id, scope)
+
+    def e_Attribute(self, node, scope):
+        return self.getattr_(self.eval(node.value, scope), node.attr, node)
+
+    def e_Subscript(self, node, scope):
+        obj = self.eval(node.value, scope)
+        index = self.eval(node.slice, scope)
+        return self.subscript(obj, index, node)
+
+    def e_Slice(self, node, scope):
+        for part in (node.lower, node.upper, node.step):
+            if part is not None:
+                self.eval(part, scope)
+        return Opaque(None)
+
+    def e_Starred(self, node, scope):
+        return self.eval(node.value, scope)
+
+    def e_NamedExpr(self, node, scope):
+        value = self.eval(node.value, scope)
+        self.assign(node.target, value, scope, node)
+        return value
+
+    def e_Call(self, node, scope):
+        func = self.eval(node.func, scope)
+        args: list[Val] = []
+        star = False
+        for a in node.args:
+            if isinstance(a, ast.Starred):
+                star = True
+                args.append(self.iter_elems(self.eval(a.value, scope)))
+            else:
+                args.append(self.eval(a, scope))
+        kwargs: dict[str, Val] = {}
+        for kw in node.keywords:
+            value = self.eval(kw.value, scope)
+            if kw.arg is None:
+                star = True
+                kwargs["**"] = value
+            else:
+                kwargs[kw.arg] = value
+        if star:
+            kwargs["*"] = Const(True)
+        return self.call(func, args, kwargs, node)
+
+    def e_BinOp(self, node, scope):
+        # Left-deep chains (long string concatenations) are walked iteratively.
+        chain = []
+        left = node
+        while isinstance(left, ast.BinOp):
+            chain.append(left)
+            left = left.left
+        value = self.eval(left, scope)
+        for op_node in reversed(chain):
+            right = self.eval(op_node.right, scope)
+            value = self.binop(value, op_node.op, right, op_node)
+        return value
+
+    def binop(self, left: Val, op, right: Val, node) -> Val:
+        if isinstance(left, Const) and isinstance(right, Const):
+            fn = BIN_OPS.get(type(op))
+            if fn is not None and _small(left.value) and _small(right.value):
+                if isinstance(op, ast.Pow) and isinstance(right.value, int) and abs(right.value) > 64:
+                    return Opaque(None)
+                if isinstance(op, (ast.Mult, ast.LShift)) and isinstance(right.value, int) and right.value > 4096:
+                    return Opaque(None)
+                if isinstance(op, ast.Mult) and isinstance(left.value, int) and left.value > 4096 \
+                        and isinstance(right.value, (str, bytes, tuple)):
+                    return Opaque(None)
+                try:
+                    result = fn(left.value, right.value)
+                except Exception:
+                    return Opaque(None)
+                if _small(result):
+                    return from_python(result, self.owner)
+            return Opaque(None)
+        if isinstance(left, Container) and isinstance(right, Container) and isinstance(op, (ast.Add, ast.BitOr)):
+            return Container(left.kind, self.owner, left.elems + right.elems)
+        if isinstance(left, Container) and isinstance(op, ast.Mult):
+            return Container(left.kind, self.owner, left.elems)
+        if isinstance(left, Const) and isinstance(left.value, tuple) and isinstance(right, Container):
+            return Container("tuple", self.owner, [from_python(v, self.owner) for v in left.value[:8]] + right.elems)
+        if all(isinstance(v, Const) or (isinstance(v, Opaque) and v.owner is None) for v in (left, right)):
+            return Opaque(None)
+        return Opaque(self.owner)
+
+    def e_UnaryOp(self, node, scope):
+        operand = self.eval(node.operand, scope)
+        if isinstance(operand, Const) and _small(operand.value):
+            try:
+                return from_python(UNARY_OPS[type(node.op)](operand.value), self.owner)
+            except Exception:
+                return Opaque(None)
+        if isinstance(node.op, ast.Not):
+            truth = self.truth(operand)
+            if truth is not None:
+                return Const(not truth)
+        return Opaque(None)
+
+    def e_BoolOp(self, node, scope):
+        values = []
+        is_and = isinstance(node.op, ast.And)
+        last = node.values[-1]
+        for sub in node.values:
+            value = self.eval(sub, scope)
+            truth = self.truth(value)
+            if truth is (not is_and):       # this operand decides: it is the result
+                values.append(value)
+                return union(values)
+            if truth is None or sub is last:
+                values.append(value)
+        return union(values)
+
+    def e_Compare(self, node, scope):
+        left = self.eval(node.left, scope)
+        result: Val | None = Const(True)
+        for op, comp in zip(node.ops, node.comparators):
+            right = self.eval(comp, scope)
+            if result is not None and isinstance(left, Const) and isinstance(right, Const) \
+                    and _small(left.value) and _small(right.value):
+                try:
+                    ok = bool(CMP_OPS[type(op)](left.value, right.value))
+                except Exception:
+                    result = None
+                else:
+                    if not ok:
+                        result = Const(False)
+                        left = right
+                        break
+            else:
+                result = None
+            left = right
+        return result if result is not None else Opaque(None)
+
+    def e_IfExp(self, node, scope):
+        truth = self.truth(self.eval(node.test, scope))
+        if truth is True:
+            return self.eval(node.body, scope)
+        if truth is False:
+            return self.eval(node.orelse, scope)
+        return union([self.eval(node.body, scope), self.eval(node.orelse, scope)])
+
+    def e_Lambda(self, node, scope):
+        return self.make_function(node, scope)
+
+    def e_Tuple(self, node, scope):
+        elems = []
+        starred = False
+        for e in node.elts:
+            if isinstance(e, ast.Starred):
+                starred = True
+                elems.append(self.iter_elems(self.eval(e.value, scope)))
+            else:
+                elems.append(self.eval(e, scope))
+        if not starred and all(isinstance(e, Const) for e in elems):
+            return Const(tuple(e.value for e in elems))
+        return Container("tuple", self.owner, elems)
+
+    def e_List(self, node, scope):
+        elems = [self.iter_elems(self.eval(e.value, scope)) if isinstance(e, ast.Starred)
+                 else self.eval(e, scope) for e in node.elts]
+        return Container("list", self.owner, elems)
+
+    def e_Set(self, node, scope):
+        c = self.e_List(node, scope)
+        c.kind = "set"
+        return c
+
+    def e_Dict(self, node, scope):
+        c = Container("dict", self.owner)
+        for k, v in zip(node.keys, node.values):
+            value = self.eval(v, scope)
+            if k is None:
+                for src in options(value):
+                    if isinstance(src, Container):
+                        for e in src.elems:
+                            c.add(e)
+                        for e in src.keys:
+                            c.add_key(e)
+                    else:
+                        c.add(Opaque(src.owner))
+            else:
+                c.add_key(self.eval(k, scope))
+                c.add(value)
+        return c
+
+    def comprehension(self, node, scope: Scope, elts) -> list[Val]:
+        inner = Scope("function", scope if scope.kind == "function" else scope.parent, scope.module)
+        inner.vars = {}
+        # Names of the enclosing class/module scope stay visible through lookup's module step;
+        # for class scopes Python hides them, which only makes us more permissive on lookups.
+        for i, gen in enumerate(node.generators):
+            iterable = self.eval(gen.iter, scope if i == 0 else inner)
+            self.assign(gen.target, self.iter_elems(iterable), inner, node)
+            for cond in gen.ifs:
+                self.eval(cond, inner)
+        if scope.kind == "function":
+            inner.vars = {**scope.vars, **inner.vars}
+        return [self.eval(e, inner) for e in elts]
+
+    def e_ListComp(self, node, scope):
+        return Container("list", self.owner, self.comprehension(node, scope, [node.elt]))
+
+    def e_SetComp(self, node, scope):
+        return Container("set", self.owner, self.comprehension(node, scope, [node.elt]))
+
+    def e_GeneratorExp(self, node, scope):
+        # Evaluated eagerly: generators at module level are nearly always consumed there.
+        return Container("list", self.owner, self.comprehension(node, scope, [node.elt]), qual="generator")
+
+    def e_DictComp(self, node, scope):
+        key, value = self.comprehension(node, scope, [node.key, node.value])
+        c = Container("dict", self.owner, [value])
+        c.add_key(key)
+        return c
+
+    def e_JoinedStr(self, node, scope):
+        parts = []
+        for v in node.values:
+            if isinstance(v, ast.FormattedValue):
+                value = self.eval(v.value, scope)
+                if v.format_spec is not None:
+                    self.eval(v.format_spec, scope)
+                if not (isinstance(value, Const) and v.conversion == -1 and v.format_spec is None
+                        and isinstance(value.value, (str, int))):
+                    return Opaque(None, why="str")
+                parts.append(str(value.value))
+            else:
+                value = self.eval(v, scope)
+                if not isinstance(value, Const):
+                    return Opaque(None, why="str")
+                parts.append(str(value.value))
+        return Const("".join(parts))
+
+    def e_FormattedValue(self, node, scope):
+        self.eval(node.value, scope)
+        return Opaque(None, why="str")
+
+    def e_Await(self, node, scope):
+        self.eval(node.value, scope)
+        return Opaque(self.owner)
+
+    def e_Yield(self, node, scope):
+        if node.value is not None:
+            self.eval(node.value, scope)
+        return Opaque(self.owner)
+
+    e_YieldFrom = e_Yield
+
+    # ---- values: truth, iteration, attributes, subscripts ------------------------------
+
+    def truth(self, value: Val) -> bool | None:
+        if isinstance(value, Const):
+            try:
+                return bool(value.value)
+            except Exception:
+                return None
+        if isinstance(value, (ModuleVal, FuncVal, ClassVal)):
+            return True
+        return None
+
+    def iter_elems(self, value: Val) -> Val:
+        results = []
+        for v in options(value):
+            if isinstance(v, Container):
+                results.extend(v.keys if v.kind == "dict" else v.elems)
+                if not (v.keys if v.kind == "dict" else v.elems):
+                    results.append(Opaque(v.owner))
+            elif isinstance(v, Const) and isinstance(v.value, (tuple, frozenset, str, bytes, range)):
+                seq = v.value
+                items = list(seq)[:16] if isinstance(seq, frozenset) else list(seq[:16])
+                if items:
+                    results.extend(from_python(x, self.owner) for x in items)
+                else:
+                    results.append(Opaque(None))
+            else:
+                results.append(Opaque(v.owner))
+        return union(results)
+
+    def getattr_(self, obj: Val, name: str, node) -> Val:
+        if isinstance(obj, Union):
+            return union([self.getattr_(o, name, node) for o in obj.options])
+        if isinstance(obj, ModuleVal):
+            return self.module_attr(obj, name, node)
+        if isinstance(obj, Const):
+            if callable(getattr(type(obj.value), name, None)):
+                return MethodOf(obj, name)
+            try:
+                real = getattr(obj.value, name)
+            except Exception:
+                return Opaque(None)
+            return from_python(real, None) if isinstance(real, IMMUTABLE_TYPES) else Opaque(None)
+        if isinstance(obj, Opaque):
+            if obj.qual:
+                qual = f"{obj.qual}.{name}"
+                stub = self.stubs.lookup(qual)
+                if stub is not None:
+                    return self.stub_value(qual, stub, obj.owner)
+                if name in MUTATING_METHODS:
+                    return MethodOf(obj, name)
+                return Opaque(obj.owner, qual)
+            if name in MUTATING_METHODS or (obj.owner is None and obj.why != "undefined name"):
+                return MethodOf(obj, name)     # owner None: an immutable builtin value (str, int)
+            return Opaque(obj.owner)
+        if isinstance(obj, ClassVal):
+            found = self.class_lookup(obj, name)
+            if found is None:
+                if name in ("__name__", "__qualname__"):
+                    return Const(obj.name)
+                return Opaque(obj.owner, f"{obj.qual}.{name}")
+            if isinstance(found, Wrapped):
+                if found.how == "classmethod":
+                    return BoundMethod(obj, found.func, obj.owner)
+                if found.how == "staticmethod":
+                    return found.func
+            return found
+        if isinstance(obj, InstanceVal):
+            return self.instance_attr(obj, name, node)
+        if isinstance(obj, StubVal):
+            qual = f"{obj.qual}.{name}"
+            stub = self.stubs.lookup(qual)
+            if stub is not None:
+                return self.stub_value(qual, stub, obj.owner)
+            if obj.stub.effect == "class" and name in ("__init__", "__new__", "__init_subclass__"):
+                return StubVal(qual, Stub("pure"), obj.owner)
+            return Opaque(obj.owner, qual)
+        if isinstance(obj, (Container, GlobalsVal)):
+            return MethodOf(obj, name)
+        if isinstance(obj, SuperVal):
+            return self.super_attr(obj, name)
+        if isinstance(obj, FuncVal):
+            if name in ("__name__", "__qualname__"):
+                return Const(obj.name)
+            if name == "__module__":
+                return Const(obj.module.name)
+            return Opaque(obj.owner, f"{obj.qual}.{name}")
+        return Opaque(obj.owner)
+
+    def stub_value(self, qual: str, stub: Stub, owner: str | None) -> Val:
+        if stub.effect == "module":
+            return self.session.module_val(qual)
+        return StubVal(qual, stub, owner)
+
+    def module_attr(self, mv: ModuleVal, name: str, node) -> Val:
+        full = f"{mv.name}.{name}"
+        if name == "__name__":
+            return Const(mv.name)
+        if self.session.is_strict(mv):
+            ns = self.session.namespace_of(mv)
+            if ns is not None and name in ns.vars:
+                return ns.vars[name]
+            if full in self.session.imported or self.session.resolver.resolve(full) is not None:
+                return self.session.module_val(full)
+            return Opaque(mv.name, full, why=f"not (yet) defined in strict module '{mv.name}'")
+        top = mv.name.split(".", 1)[0]
+        if top in sys.stdlib_module_names or top == "builtins":
+            real_module = sys.modules.get(mv.name)
+            if real_module is not None:
+                real = getattr(real_module, name, _MISSING)
+                if real is not _MISSING and (isinstance(real, IMMUTABLE_TYPES) or (
+                        isinstance(real, tuple) and all(isinstance(x, IMMUTABLE_TYPES) for x in real))):
+                    return Const(real, full)
+        stub = self.stubs.lookup(full)
+        if stub is not None:
+            return self.stub_value(full, stub, mv.name)
+        if full in self.session.imported or self.stubs.is_module(full):
+            return self.session.module_val(full)
+        if top not in sys.stdlib_module_names and self.session.resolver.resolve(full) is not None:
+            return self.session.module_val(full)
+        return Opaque(mv.name, full)
+
+    def class_lookup(self, cls: Val, name: str, _depth: int = 0) -> Val | None:
+        if _depth > 32:
+            return None
+        if isinstance(cls, ClassVal):
+            if name in cls.ns:
+                return cls.ns[name]
+            for base in cls.bases:
+                for b in options(base):
+                    found = self.class_lookup(b, name, _depth + 1)
+                    if found is not None:
+                        return found
+            return None
+        if isinstance(cls, StubVal):
+            qual = f"{cls.qual}.{name}"
+            stub = self.stubs.lookup(qual)
+            if stub is not None:
+                return StubVal(qual, stub, cls.owner)
+            if name in ("__init__", "__new__", "__init_subclass__"):
+                return StubVal(qual, Stub("pure"), cls.owner)
+        return None
+
+    def instance_attr(self, inst: InstanceVal, name: str, node) -> Val:
+        if name in inst.attrs:
+            return inst.attrs[name]
+        found = self.class_lookup(inst.cls, name)
+        if found is None:
+            if name == "__class__":
+                return inst.cls
+            if name in MUTATING_METHODS or isinstance(inst.cls, ClassVal):
+                return MethodOf(inst, name)
+            return Opaque(inst.owner, f"{inst.cls.qual}().{name}")
+        results = []
+        for f in options(found):
+            if isinstance(f, (FuncVal, StubVal)):
+                results.append(BoundMethod(inst, f, inst.owner))
+            elif isinstance(f, Wrapped):
+                if f.how == "property":
+                    results.append(self.call(f.func, [inst], {}, node) if node is not None else Opaque(self.owner))
+                elif f.how == "classmethod":
+                    results.append(BoundMethod(inst.cls, f.func, inst.owner))
+                else:
+                    results.append(f.func)
+            else:
+                results.append(f)
+        return union(results)
+
+    def super_attr(self, sup: SuperVal, name: str) -> Val:
+        cls = sup.cls
+        if isinstance(cls, ClassVal):
+            for base in cls.bases:
+                for b in options(base):
+                    found = self.class_lookup(b, name)
+                    if found is not None:
+                        if isinstance(found, (FuncVal, StubVal)) and name != "__new__":
+                            return BoundMethod(sup.self_val, found, None)
+                        if isinstance(found, Wrapped) and found.how == "classmethod":
+                            return BoundMethod(cls, found.func, None)
+                        return found
+        qual = f"builtins.object.{name}"
+        stub = self.stubs.lookup(qual) or self.stubs.lookup(f"builtins.type.{name}")
+        if stub is not None:
+            fn = StubVal(qual, stub, "builtins")
+            return fn if name == "__new__" else BoundMethod(sup.self_val, fn, None)
+        return Opaque(None, f"super().{name}")
+
+    def subscript(self, obj: Val, index: Val, node) -> Val:
+        results = []
+        for v in options(obj):
+            if isinstance(v, Container):
+                results.extend(v.elems or [Opaque(v.owner)])
+            elif isinstance(v, Const):
+                if isinstance(index, Const) and _small(v.value):
+                    try:
+                        results.append(from_python(v.value[index.value], self.owner))
+                        continue
+                    except Exception:
+                        pass
+                results.append(Opaque(None))
+            elif isinstance(v, (StubVal, ClassVal)):
+                results.append(v)        # generic alias: List[int], MyGeneric[T]
+            elif isinstance(v, GlobalsVal):
+                if isinstance(index, Const) and isinstance(index.value, str):
+                    results.append(self.lookup(index.value, v.scope))
+                else:
+                    results.append(Opaque(v.owner))
+            elif isinstance(v, InstanceVal) and isinstance(v.cls, ClassVal):
+                hook = self.class_lookup(v.cls, "__getitem__")
+                if isinstance(hook, FuncVal):
+                    results.append(self.follow(hook, [v, index], {}, node))
+                else:
+                    results.append(Opaque(v.owner))
+            elif isinstance(v, Opaque) and v.qual:
+                results.append(Opaque(v.owner, v.qual + "[]"))
+            else:
+                results.append(Opaque(v.owner))
+        return union(results)
+
+    # ---- calls ------------------------------------------------------------------------
+
+    def call(self, func: Val, args: list[Val], kwargs: dict[str, Val], node, context: str = "") -> Val:
+        self.step()
+        if isinstance(func, Union):
+            return union([self.call(f, args, kwargs, node, context) for f in func.options])
+        if isinstance(func, FuncVal):
+            return self.follow(func, args, kwargs, node)
+        if isinstance(func, BoundMethod):
+            return self.call(func.func, [func.self_val] + args, kwargs, node, context)
+        if isinstance(func, ClassVal):
+            return self.instantiate(func, args, kwargs, node)
+        if isinstance(func, StubVal):
+            return self.call_stub(func, args, kwargs, node, context)
+        if isinstance(func, MethodOf):
+            return self.call_method(func.target, func.name, args, kwargs, node)
+        if isinstance(func, Wrapped):
+            return self.call(func.func, args, kwargs, node, context)
+        if isinstance(func, InstanceVal):
+            hook = self.class_lookup(func.cls, "__call__")
+            if hook is not None:
+                return self.call(BoundMethod(func, hook, func.owner), args, kwargs, node, context)
+            qual = f"{func.cls.qual}.__call__"
+            self.report("ST101", node, f"Module-level call of non-strict value "
+                        f"'{self.callee_text(func, node)}()' is prohibited{context}", qual)
+            return Opaque(self.owner)
+        if isinstance(func, Opaque):
+            if func.why == "undefined name":
+                return Opaque(None)       # a NameError at import, not a side effect
+            why = f" ({func.why})" if func.why and func.why not in ("exception", "str") else ""
+            self.report("ST101", node, f"Module-level call of non-strict value '{self.callee_text(func, node)}()' "
+                        f"is prohibited{context}{why}", func.qual or self.callee_text(func, node))
+            return Opaque(self.owner)
+        return Opaque(None)
+
+    @staticmethod
+    def callee_text(func: Val, node) -> str:
+        if func.qual:
+            return display(func.qual)
+        target = node.func if isinstance(node, ast.Call) else node
+        try:
+            text = ast.unparse(target)
+        except Exception:
+            return func.describe()
+        return text if len(text) <= 60 else text[:57] + "..."
+
+    def follow(self, func: FuncVal, args: list[Val], kwargs: dict[str, Val], node, self_val=None) -> Val:
+        """Interprets a function's body for a call made at import time.
+
+        The first GENERALIZE_AFTER calls of a function run with the exact
+        argument values. Later calls run with numbers and strings generalised
+        to "some value of that type" and are memoised on that key: a widened
+        argument only makes more branches reachable, so this stays
+        conservative while bounding the cost of modules that call the same
+        constructor many times at import (tables of instances).
+        """
+        count = self._calls.get(id(func), 0) + 1
+        self._calls[id(func)] = count
+        if count <= GENERALIZE_AFTER:
+            return self._follow(func, args, kwargs, node)
+        gargs = [_generalize(a) for a in args]
+        gkwargs = {k: _generalize(v) for k, v in kwargs.items()}
+        key = (id(func), tuple(_key_of(a) for a in gargs),
+               tuple(sorted((k, _key_of(v)) for k, v in gkwargs.items())))
+        hit = self._memo.get(key)
+        if hit is not None:
+            return hit[0]
+        result = self._follow(func, gargs, gkwargs, node)
+        self._memo[key] = (result, func, gargs, gkwargs)   # keeps the keyed objects alive
+        return result
+
+    def _follow(self, func: FuncVal, args: list[Val], kwargs: dict[str, Val], node) -> Val:
+        if func.is_async:
+            return Opaque(self.owner, why="coroutine")
+        if func in self.stack:
+            return Opaque(self.owner, why="recursive call")
+        if len(self.stack) >= MAX_CALL_DEPTH:
+            if not self._depth_reported:
+                self._depth_reported = True
+                self.report("ST002", node, f"Import-time call chain deeper than {MAX_CALL_DEPTH} "
+                            "calls cannot be analysed")
+            return Opaque(self.owner)
+        scope = Scope("function", func.closure, func.module)
+        self.bind_params(func, scope, args, kwargs)
+        node_ = func.node
+        if isinstance(node_, ast.Lambda):
+            body = None
+        else:
+            decls = self._decls.get(id(node_))
+            if decls is None:
+                decls = self._scan_decls(node_.body)
+                self._decls[id(node_)] = decls
+            scope.global_names, scope.nonlocal_names = set(decls[0]), set(decls[1])
+            body = node_.body
+        saved = (self.cur_module, self.call_site)
+        if not self.stack:
+            self.call_site = (self.cur_module.filename, getattr(node, "lineno", 0))
+        self.cur_module = func.module
+        self.stack.append(func)
+        frame = Frame(func, args[0] if args else None)
+        try:
+            if body is None:
+                result = self.eval(node_.body, scope)
+                return result
+            self.exec_block(body, scope, frame)
+        finally:
+            self.stack.pop()
+            self.cur_module, self.call_site = saved
+        if func.is_gen:
+            return Container("list", self.owner, frame.returns + [Opaque(self.owner)], qual="generator")
+        return union(frame.returns) if frame.returns else Const(None)
+
+    @staticmethod
+    def _scan_decls(body) -> tuple[set, set]:
+        globals_, nonlocals = set(), set()
+        stack = list(body)
+        while stack:
+            n = stack.pop()
+            if isinstance(n, ast.Global):
+                globals_.update(n.names)
+            elif isinstance(n, ast.Nonlocal):
+                nonlocals.update(n.names)
+            elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                continue
+            stack.extend(c for c in ast.iter_child_nodes(n) if isinstance(c, ast.stmt))
+        return globals_, nonlocals
+
+    def bind_params(self, func: FuncVal, scope: Scope, args: list[Val], kwargs: dict[str, Val]) -> None:
+        a = func.node.args
+        positional = a.posonlyargs + a.args
+        star = "*" in kwargs
+        unknown = Opaque(self.owner)
+        n_defaults = len(a.defaults)
+        first_default = len(positional) - n_defaults
+        for i, param in enumerate(positional):
+            if i < len(args):
+                value = args[i]
+            elif param.arg in kwargs:
+                value = kwargs[param.arg]
+            elif star:
+                value = unknown
+            elif i >= first_default:
+                value = func.defaults[i - first_default]
+            else:
+                value = unknown
+            scope.vars[param.arg] = value
+        if a.vararg is not None:
+            scope.vars[a.vararg.arg] = Container("tuple", self.owner, args[len(positional):])
+        for param, default in zip(a.kwonlyargs, func.kw_defaults):
+            if param.arg in kwargs:
+                scope.vars[param.arg] = kwargs[param.arg]
+            elif default is not None and not star:
+                scope.vars[param.arg] = default
+            else:
+                scope.vars[param.arg] = unknown if default is None else union([default, unknown])
+        if a.kwarg is not None:
+            names = {p.arg for p in positional + a.kwonlyargs}
+            scope.vars[a.kwarg.arg] = Container(
+                "dict", self.owner, [v for k, v in kwargs.items() if k not in names and k not in ("*", "**")])
+
+    def instantiate(self, cls: ClassVal, args, kwargs, node) -> Val:
+        inst = InstanceVal(cls, self.owner)
+        new = self.class_lookup(cls, "__new__")
+        if isinstance(new, Wrapped):
+            new = new.func
+        result: Val = inst
+        if isinstance(new, FuncVal):
+            made = self.follow(new, [cls] + args, kwargs, node)
+            if not isinstance(made, (Opaque, Const)):
+                result = made
+        init = self.class_lookup(cls, "__init__")
+        if isinstance(init, FuncVal):
+            self.follow(init, [inst] + args, kwargs, node)
+        elif isinstance(init, StubVal):
+            self.call_stub(init, [inst] + args, kwargs, node, "")
+        return result
+
+    def container_from(self, kind: str, args: list[Val], kwargs: dict[str, Val]) -> Container:
+        c = Container(kind, self.owner)
+        if args:
+            src = args[0]
+            for v in options(src):
+                if kind == "dict" and isinstance(v, Container) and v.kind == "dict":
+                    for e in v.elems:
+                        c.add(e)
+                    for k in v.keys:
+                        c.add_key(k)
+                elif kind == "dict":
+                    c.add(Opaque(self.owner))
+                else:
+                    c.add(self.iter_elems(v))
+        for key, value in kwargs.items():
+            if key not in ("*", "**"):
+                c.add(value)
+                c.add_key(Const(key))
+        return c
+
+    def call_stub(self, sv: StubVal, args, kwargs, node, context: str) -> Val:
+        qual, stub = sv.qual, sv.stub
+        effect = stub.effect
+        special = getattr(self, "b_" + qual[9:], None) if qual.startswith("builtins.") and "." not in qual[9:] else None
+        if special is not None:
+            return special(args, kwargs, node)
+        if effect in EFFECT_CODES:
+            code = EFFECT_CODES[effect]
+            finding = {
+                "ST103": f"Module-level I/O call '{display(qual)}()' is prohibited",
+                "ST109": f"Module-level dynamic code execution '{display(qual)}()' is prohibited",
+                "ST110": f"Module-level call of '{display(qual)}()', which changes interpreter or "
+                         "process state, is prohibited",
+            }[code]
+            self.report(code, node, finding + context, qual)
+            return Opaque(self.owner)
+        if effect == "mutates":
+            if args:
+                self.check_mutation(args[0], node, f"argument of '{display(qual)}()'")
+            return Opaque(self.owner)
+        if effect in ("identity", "modifies"):
+            positional = [a for a in args]
+            if len(positional) == 1 and not kwargs:
+                if effect == "modifies":
+                    self.check_mutation(positional[0], node, f"decorated by '{display(qual)}'")
+                return positional[0]
+            return StubVal(qual + "()", Stub(effect), self.owner)
+        if effect == "factory":
+            return StubVal(qual + "()", Stub("identity"), self.owner)
+        if effect == "hof":
+            for value in list(args) + [v for k, v in kwargs.items() if k not in ("*", "**")]:
+                for v in options(value):
+                    if isinstance(v, (FuncVal, BoundMethod, ClassVal, Wrapped)):
+                        self.call(v, [self.iter_elems(a) for a in args if a is not value][:3] or [Opaque(self.owner)],
+                                  {}, node)
+        if effect == "module":
+            return Opaque(self.owner)
+        if stub.result in CONTAINER_KINDS:
+            return self.container_from(stub.result, args, kwargs)
+        if stub.result == "class":
+            return StubVal(qual + "()", Stub("class"), self.owner)
+        if stub.result:
+            target = self.stubs.lookup(stub.result)
+            return InstanceVal(StubVal(stub.result, target or Stub("class"), None), self.owner)
+        if effect == "class":
+            return InstanceVal(sv, self.owner)
+        fold = FOLDABLE_BUILTINS.get(qual)
+        if fold is not None and not kwargs and all(isinstance(a, Const) and _small(a.value) for a in args):
+            if qual == "builtins.range" or all(not isinstance(a.value, int) or abs(a.value) < 100_000 for a in args):
+                try:
+                    return from_python(fold(*[a.value for a in args]), self.owner)
+                except Exception:
+                    return Opaque(None)
+        if qual in IMMUTABLE_RESULTS:
+            return STR_VALUE
+        if effect == "hof" and qual in ("builtins.min", "builtins.max") and args:
+            return self.iter_elems(args[0]) if len(args) == 1 else union(args)
+        return Opaque(self.owner)
+
+    # builtins the analyser models beyond their stub entry
+
+    def b_globals(self, args, kwargs, node):
+        if self.stack:
+            return GlobalsVal(self.cur_module.scope, self.cur_module.owner)
+        return GlobalsVal(self.ctx.scope, self.owner)
+
+    def b_locals(self, args, kwargs, node):
+        if self.stack:
+            return Container("dict", self.owner)
+        return GlobalsVal(self.ctx.scope, self.owner)
+
+    def b_vars(self, args, kwargs, node):
+        if not args:
+            return self.b_locals(args, kwargs, node)
+        target = args[0]
+        if isinstance(target, ModuleVal):
+            return GlobalsVal(Scope("module", None, self.ctx), target.name)
+        return Container("dict", target.owner, qual=f"vars({target.describe()})")
+
+    def b_setattr(self, args, kwargs, node):
+        if len(args) >= 2:
+            name = args[1].value if isinstance(args[1], Const) and isinstance(args[1].value, str) else "?"
+            self.set_attr(args[0], name, args[2] if len(args) > 2 else Opaque(self.owner), node)
+        return Const(None)
+
+    def b_delattr(self, args, kwargs, node):
+        if len(args) >= 2:
+            name = args[1].value if isinstance(args[1], Const) and isinstance(args[1].value, str) else "?"
+            self.set_attr(args[0], name, None, node, delete=True)
+        return Const(None)
+
+    def b_getattr(self, args, kwargs, node):
+        if len(args) >= 2 and isinstance(args[1], Const) and isinstance(args[1].value, str):
+            value = self.getattr_(args[0], args[1].value, node)
+            return union([value, args[2]]) if len(args) > 2 else value
+        return Opaque(args[0].owner if args else None)
+
+    def b_super(self, args, kwargs, node):
+        frame_func = self.stack[-1] if self.stack else None
+        if len(args) >= 2:
+            return SuperVal(args[0], args[1])
+        cls = self._enclosing_class(frame_func)
+        return SuperVal(cls if cls is not None else Opaque(None), Opaque(self.owner))
+
+    def _enclosing_class(self, func: FuncVal | None) -> Val | None:
+        if func is None:
+            return None
+        for value in func.module.scope.vars.values():
+            for v in options(value):
+                if isinstance(v, ClassVal) and any(
+                        (f is func) or (isinstance(f, Wrapped) and f.func is func) for f in v.ns.values()):
+                    return v
+        return None
+
+    def b_type(self, args, kwargs, node):
+        if len(args) == 1:
+            v = args[0]
+            if isinstance(v, InstanceVal):
+                return v.cls
+            if isinstance(v, Const):
+                return self.builtin(type(v.value).__name__)
+            return Opaque(v.owner)
+        return StubVal("type()", Stub("class"), self.owner)
+
+    def b_staticmethod(self, args, kwargs, node):
+        return Wrapped("staticmethod", args[0], self.owner) if args else Opaque(self.owner)
+
+    def b_classmethod(self, args, kwargs, node):
+        return Wrapped("classmethod", args[0], self.owner) if args else Opaque(self.owner)
+
+    def b_property(self, args, kwargs, node):
+        fget = args[0] if args else kwargs.get("fget")
+        if fget is None:
+            return Opaque(self.owner)
+        return Wrapped("property", fget, self.owner)
+
+    def b_iter(self, args, kwargs, node):
+        return Container("list", self.owner, [self.iter_elems(args[0])]) if args else Opaque(self.owner)
+
+    def b_next(self, args, kwargs, node):
+        if not args:
+            return Opaque(self.owner)
+        values = [self.iter_elems(args[0])] + list(args[1:2])
+        return union(values)
+
+    def _immutable_method_result(self, name: str) -> Val:
+        if name in ("split", "splitlines", "rsplit", "partition", "rpartition"):
+            return Container("list", self.owner, [STR_VALUE])
+        return STR_VALUE
+
+    def call_method(self, target: Val, name: str, args, kwargs, node) -> Val:
+        if isinstance(target, Const):
+            if all(isinstance(a, Const) and _small(a.value) for a in args) and not kwargs \
+                    and _small(target.value) and all(not isinstance(a.value, int) or abs(a.value) < 10_000
+                                                     for a in args):
+                method = getattr(target.value, name, None)
+                if method is not None and not name.startswith("__"):
+                    try:
+                        return from_python(method(*[a.value for a in args]), self.owner)
+                    except Exception:
+                        return Opaque(None)
+            return self._immutable_method_result(name)
+        if isinstance(target, GlobalsVal):
+            if name in ("update", "setdefault", "pop", "popitem", "clear", "__setitem__", "__delitem__"):
+                self.report("ST104", node, f"Modifying the module namespace through "
+                            f"'globals().{name}()' is prohibited")
+                return Opaque(self.owner)
+            if name == "get" and args and isinstance(args[0], Const) and isinstance(args[0].value, str):
+                return self.lookup(args[0].value, target.scope)
+            return Opaque(self.owner)
+        if name in MUTATING_METHODS:
+            if self.check_mutation(target, node, f"'{name}()' called on it"):
+                for v in options(target):
+                    if isinstance(v, Container):
+                        if name in ("append", "add", "appendleft") and args:
+                            v.add(args[0])
+                        elif name in ("extend", "update", "extendleft") and args:
+                            if v.kind == "dict" and isinstance(args[0], Container) and args[0].kind == "dict":
+                                for e in args[0].elems:
+                                    v.add(e)
+                            else:
+                                v.add(self.iter_elems(args[0]))
+                            for key, value in kwargs.items():
+                                if key not in ("*", "**"):
+                                    v.add(value)
+                        elif name in ("insert", "setdefault") and len(args) > 1:
+                            v.add(args[1])
+                        elif name == "sort" and "key" in kwargs:
+                            self.call(kwargs["key"], [self.iter_elems(v)], {}, node)
+            if name in ("pop", "popitem", "popleft", "setdefault"):
+                return union([self.iter_elems(target) if not isinstance(target, Container) or target.kind != "dict"
+                              else union(target.elems or [Opaque(target.owner)])] + list(args[1:2]))
+            return Const(None)
+        if isinstance(target, Container):
+            if name == "copy":
+                c = Container(target.kind, self.owner, target.elems)
+                for k in target.keys:
+                    c.add_key(k)
+                return c
+            if name == "get":
+                return union((target.elems or [Opaque(target.owner)]) + list(args[1:2]) + (
+                    [Const(None)] if len(args) < 2 else []))
+            if name in ("keys", "values", "items"):
+                elems = target.keys if name == "keys" else target.elems
+                return Container("list", self.owner, elems or [Opaque(target.owner)])
+            return Opaque(self.owner)
+        if isinstance(target, InstanceVal):
+            return Opaque(self.owner)
+        if isinstance(target, Opaque) and target.owner is None:
+            return self._immutable_method_result(name)
+        self.report("ST101", node, f"Module-level call of non-strict value '{target.describe()}.{name}()' "
+                    "is prohibited", f"{target.qual}.{name}" if target.qual else name)
+        return Opaque(self.owner)
