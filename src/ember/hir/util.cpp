@@ -110,6 +110,44 @@ void retarget(Function& f, BlockId from, BlockId old_target, BlockId new_target)
   if (ins.target1 == old_target) ins.target1 = new_target;
 }
 
+BlockId splitEdge(Function& f, BlockId from, BlockId to) {
+  BlockId mid = f.newBlock();
+  InstrId br = f.append(mid, Op::Branch);
+  f.instr(br).target0 = to;
+  InstrId t = f.terminator(from);
+  if (t != kNone) f.instr(br).bc_index = f.instr(t).bc_index;
+  retarget(f, from, to, mid);
+  f.block(mid).preds = {from};
+  bool found = replacePred(f, to, from, mid);
+  EMBER_CHECK(found, "splitEdge: bb%u is not a pred of bb%u", from, to);
+  return mid;
+}
+
+bool removeUnreachableBlocks(Function& f) {
+  std::vector<uint8_t> reach(f.blocks.size(), 0);
+  for (BlockId b : safeRpo(f)) reach[b] = 1;
+  bool changed = false;
+  for (Block& blk : f.blocks) {
+    if (blk.removed || reach[blk.id]) continue;
+    blk.removed = true;
+    for (InstrId id : blk.instrs) f.instr(id).removed = true;
+    blk.instrs.clear();
+    blk.preds.clear();
+    changed = true;
+  }
+  for (Block& blk : f.blocks) {
+    if (blk.removed) continue;
+    for (size_t i = blk.preds.size(); i-- > 0;) {
+      BlockId p = blk.preds[i];
+      if (p >= f.blocks.size() || !reach[p]) {
+        removePredAt(f, blk.id, i);
+        changed = true;
+      }
+    }
+  }
+  return changed;
+}
+
 size_t firstNonPhi(const Function& f, BlockId b) {
   const auto& v = f.block(b).instrs;
   size_t i = 0;

@@ -57,6 +57,14 @@ bool replacePred(Function& f, BlockId b, BlockId old_pred, BlockId new_pred);
 // Retargets the terminator of `from`: every target equal to old_target becomes
 // new_target. Does not touch pred lists.
 void retarget(Function& f, BlockId from, BlockId old_target, BlockId new_target);
+// Splits the edge from -> to: a new block holding only `Branch -> to` takes
+// from's place in to's preds (same position, so Phis keep their operands) and
+// from's terminator targets it. Returns the new block.
+BlockId splitEdge(Function& f, BlockId from, BlockId to);
+// Removes blocks not reachable from the entry (their instructions too), and
+// drops them from the preds (and Phi operands) of reachable blocks. Returns
+// whether anything was removed.
+bool removeUnreachableBlocks(Function& f);
 // Index of the first non-Phi instruction in b.instrs (counting removed ones).
 size_t firstNonPhi(const Function& f, BlockId b);
 
