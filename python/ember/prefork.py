@@ -95,26 +95,25 @@ def _jit_list_functions(entries) -> list:
 def _compile_before_fork(jit_list) -> dict:
     """Compile the JIT list in the parent, if ember's JIT is there and on.
 
-    Returns ``{"jit": state, "jit_compiled": n, "jit_failed": n,
-    "jit_already_compiled": n}`` where state is "unavailable", "disabled" or
-    "enabled". Never raises for a missing or partial JIT API.
+    ``jit_list`` (a path) is loaded with ``ember.jit.read_jit_list`` first,
+    which also switches the JIT to list mode. Returns ``{"jit": state,
+    "jit_compiled": n, "jit_failed": n, "jit_already_compiled": n}`` where
+    state is "unavailable" (no JIT, or an incomplete API), "disabled" or
+    "enabled". A missing or partial JIT API is never an error.
     """
     report = {"jit": "unavailable", "jit_compiled": 0, "jit_failed": 0, "jit_already_compiled": 0}
     try:
         from ember import jit
-        is_enabled = jit.is_enabled
         force_compile = jit.force_compile
+        if jit_list is not None:
+            jit.read_jit_list(os.fspath(jit_list))
+        enabled = jit.is_enabled()
     except (ImportError, AttributeError):
         return report
-    if not is_enabled():
+    if not enabled:
         report["jit"] = "disabled"
         return report
     report["jit"] = "enabled"
-    if jit_list is not None:
-        reader = getattr(jit, "read_jit_list", None)
-        if reader is None:
-            raise RuntimeError("ember.jit has no read_jit_list(); cannot load " + repr(jit_list))
-        reader(os.fspath(jit_list))
     get_list = getattr(jit, "get_jit_list", None)
     targets = _jit_list_functions(get_list()) if get_list is not None else []
     get_compiled = getattr(jit, "get_compiled_functions", None)

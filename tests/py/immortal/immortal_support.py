@@ -26,10 +26,10 @@ def python_env(extra: dict | None = None) -> dict:
     return env
 
 
-def run_python(code: str, *, args=(), timeout: float = 120, check_clean: bool = True, env=None,
+def run_python(code: str, *, args=(), script_args=(), timeout: float = 120, check_clean: bool = True, env=None,
                cwd=None) -> subprocess.CompletedProcess:
     proc = subprocess.run(
-        [sys.executable, *args, "-c", textwrap.dedent(code)],
+        [sys.executable, *args, "-c", textwrap.dedent(code), *script_args],
         capture_output=True, text=True, timeout=timeout, env=python_env(env), cwd=cwd,
     )
     if check_clean:

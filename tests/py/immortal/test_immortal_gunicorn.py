@@ -21,8 +21,8 @@ import pytest
 
 from immortal_support import python_env
 
-pytest.importorskip("gunicorn")
-prefork = pytest.importorskip("ember.prefork")
+import gunicorn  # noqa: F401  (installed into .venv by the Makefile)
+from ember import prefork
 
 APP = r'''
 import gc, json, os

@@ -11,7 +11,7 @@ import pytest
 
 from immortal_support import run_python
 
-prefork = pytest.importorskip("ember.prefork")
+from ember import prefork
 
 linux_only = pytest.mark.skipif(not os.path.exists("/proc/self/smaps_rollup") and
                                 not os.path.exists("/proc/self/smaps"), reason="needs /proc/PID/smaps")
@@ -118,9 +118,55 @@ fake.is_enabled = lambda: False
 calls.clear()
 rep = prefork.prepare()
 assert rep["jit"] == "disabled" and calls == [], (rep, calls)
+def broken():
+    raise AttributeError("module 'ember._jit' has no attribute 'mode'")
+fake.is_enabled = broken                 # a half-built JIT: skipped cleanly
+rep = prefork.prepare()
+assert rep["jit"] == "unavailable" and rep["immortalized"] >= 0, rep
 rep = prefork.prepare(jit=False)
 assert rep["jit"] == "skipped"
 ''')
+
+
+def test_prepare_with_the_real_jit(tmp_path):
+    """With ember's own JIT (when it is functional in this build): the JIT
+    list is loaded and its functions compiled before the heap is frozen."""
+    jit_list = tmp_path / "jit_list.txt"
+    jit_list.write_text("__main__:hot\n__main__:Shape.area\n")
+    proc = run_python(r'''
+import sys
+try:
+    import ember.jit as jit
+    jit.is_enabled()
+except (ImportError, AttributeError) as exc:
+    print("SKIP", exc)
+    sys.exit(0)
+from ember import prefork
+import ember
+
+def hot(n):
+    total = 0
+    for i in range(n):
+        total += i
+    return total
+
+class Shape:
+    def area(self):
+        return 3 * 4
+
+rep = prefork.prepare(jit_list=sys.argv[1])
+assert rep["jit"] == "enabled", rep
+assert rep["jit_compiled"] + rep["jit_failed"] == 2, rep
+if rep["jit_compiled"]:
+    assert jit.is_jit_compiled(hot) or jit.is_jit_compiled(Shape.area)
+assert hot(10) == 45 and Shape().area() == 12
+assert ember.is_immortal(hot)
+print("OK", rep["jit_compiled"])
+''', script_args=(str(jit_list),), check_clean=False)
+    if proc.stdout.startswith("SKIP"):
+        pytest.skip("ember.jit is not functional in this build: " + proc.stdout.strip())
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("OK"), proc.stdout
 
 
 def test_after_fork_enables_gc_unless_told_not_to():

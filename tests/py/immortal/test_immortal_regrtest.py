@@ -18,7 +18,7 @@ from immortal_support import run_python
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCRIPT = os.path.join(HERE, "regrtest_immortal.py")
 
-pytest.importorskip("ember._immortal")
+import ember._immortal  # noqa: F401,E402
 try:
     import test.support  # noqa: F401  (CPython's test package is installed)
 except ImportError:  # pragma: no cover - distro Pythons may strip it
