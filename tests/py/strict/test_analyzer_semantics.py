@@ -1,0 +1,217 @@
+"""How the analyser follows import-time execution: calls, branches, classes,
+ownership across strict modules, and robustness on odd input."""
+from __future__ import annotations
+
+from strict_support import check, codes
+
+
+def test_follows_calls_into_own_functions_and_reports_inside():
+    errors = check("""\
+        import __strict__
+        def helper():
+            print("side effect")
+        def outer():
+            helper()
+        outer()
+        """)
+    assert [(e.code, e.lineno) for e in errors] == [("ST103", 3)]
+    assert "reached from the call at m.py:6" in errors[0].message
+
+
+def test_function_defined_but_not_called_is_not_analysed():
+    assert codes("import __strict__\ndef f():\n    print('x')\n    import os\n    os.sep = 'y'\n") == []
+
+
+def test_if_main_block_is_skipped_but_unknown_condition_checks_both_branches():
+    assert codes("import __strict__\nif __name__ == '__main__':\n    print(1)\n") == []
+    src = "import __strict__\nimport os\nif os.cpu_count():\n    pass\nelse:\n    print(1)\n"
+    assert codes(src) == ["ST103"]
+
+
+def test_union_after_branches_is_checked_on_call():
+    src = """\
+        import __strict__
+        import os
+        import json
+        if os.cpu_count():
+            f = len
+        else:
+            f = json.load
+        f([])
+        """
+    assert codes(src) == ["ST101"]
+
+
+def test_class_body_runs_at_import_but_methods_do_not():
+    src = """\
+        import __strict__
+        class C:
+            X = print("in body")
+            def m(self):
+                print("later")
+        """
+    assert [(e.code, e.lineno) for e in check(src)] == [("ST103", 3)]
+
+
+def test_instantiation_follows_init_and_ownership_of_self():
+    src = """\
+        import __strict__
+        import sys
+        class Good:
+            def __init__(self, v):
+                self.v = v
+                self.items = []
+                self.items.append(v)
+        class Bad:
+            def __init__(self):
+                sys.modules["x"] = self
+        G = Good(1)
+        B = Bad()
+        """
+    errors = check(src)
+    assert [(e.code, e.lineno) for e in errors] == [("ST102", 10)]
+
+
+def test_decorator_registering_into_own_registry_is_fine_but_foreign_registry_is_not():
+    ok = """\
+        import __strict__
+        HANDLERS = {}
+        def handler(name):
+            def deco(f):
+                HANDLERS[name] = f
+                return f
+            return deco
+        @handler("a")
+        def a():
+            pass
+        """
+    assert codes(ok) == []
+    bad = "import __strict__\nimport copyreg\ncopyreg.dispatch_table[int] = len\n"
+    assert codes(bad) == ["ST102"]
+
+
+def test_property_read_at_import_runs_the_getter():
+    src = """\
+        import __strict__
+        class C:
+            @property
+            def p(self):
+                print("getter")
+                return 1
+        V = C().p
+        """
+    assert [(e.code, e.lineno) for e in check(src)] == [("ST103", 5)]
+
+
+def test_init_subclass_of_own_base_is_followed():
+    src = """\
+        import __strict__
+        class Base:
+            def __init_subclass__(cls, **kw):
+                print(cls)
+        class Child(Base):
+            pass
+        """
+    assert [(e.code, e.lineno) for e in check(src)] == [("ST103", 4)]
+
+
+def test_recursion_terminates():
+    src = """\
+        import __strict__
+        def fact(n):
+            return 1 if n <= 1 else n * fact(n - 1)
+        X = fact(10)
+        def ping(n):
+            return pong(n)
+        def pong(n):
+            return ping(n)
+        Y = ping(3)
+        """
+    assert codes(src) == []
+
+
+def test_lambda_and_comprehension_calls_are_followed():
+    src = "import __strict__\nf = lambda: print(1)\nX = [f() for _ in range(3)]\n"
+    assert codes(src) == ["ST103"]
+
+
+def test_global_rebinding_of_own_module_is_allowed():
+    src = "import __strict__\nCOUNT = 0\ndef bump():\n    global COUNT\n    COUNT += 1\nbump()\n"
+    assert codes(src) == []
+
+
+def test_constant_folding_of_strings_and_tuples():
+    src = """\
+        import __strict__
+        __all__ = "a b c".split()
+        PARTS = ("x", "y") + ("z",)
+        if len(PARTS) == 2 or "x,y".count(",") != 1:
+            print("never")
+        """
+    assert codes(src) == []
+
+
+def test_future_annotations_are_not_evaluated():
+    src = "from __future__ import annotations\nimport __strict__\ndef f(x: print()) -> None:\n    pass\n"
+    assert codes(src) == []
+    src2 = "import __strict__\ndef f(x: print()) -> None:\n    pass\n"
+    assert codes(src2) == ["ST103"]
+
+
+def test_with_statement_context_managers():
+    ok = "import __strict__\nimport contextlib\nwith contextlib.suppress(ImportError):\n    import foo\n"
+    assert codes(ok) == []
+    bad = "import __strict__\nimport threading\nwith open('x') as f:\n    pass\n"
+    assert codes(bad) == ["ST103"]
+
+
+def test_no_cascade_after_first_error_on_a_value():
+    assert codes("import __strict__\nDATA = open('x').read().split()\n") == ["ST103"]
+
+
+def test_errors_sorted_by_position():
+    errors = check("import __strict__\nprint(1)\nexec('2')\nprint(3)\n")
+    assert [(e.lineno, e.code) for e in errors] == [(2, "ST103"), (3, "ST109"), (4, "ST103")]
+
+
+def test_odd_input_never_crashes():
+    weird = [
+        "",
+        "import __strict__\n",
+        "import __strict__\nmatch x:\n    case [a, *rest] if a: print(a)\n    case {'k': v}: pass\n",
+        "import __strict__\ntype Alias = list[int]\n",
+        "import __strict__\nasync def f():\n    await g()\nX = f()\n",
+        "import __strict__\nx = y = z = [*range(3), *'ab']\na, *b = x\n",
+        "import __strict__\nclass M(type):\n    def __new__(m, n, b, ns):\n        return super().__new__(m, n, b, ns)\n"
+        "class C(metaclass=M):\n    pass\n",
+        "import __strict__\nx = 10 ** 10 ** 10\ny = 'a' * 10 ** 9\n",
+        "import __strict__\n" + "x = 1 + " * 3000 + "1\n",
+        "import __strict__\ntry:\n    pass\nexcept* ValueError:\n    pass\n",
+        "import __strict__\nfrom . import sibling\nfrom .. import far\n",
+        "import __strict__\ndef g():\n    yield 1\nL = list(g())\n",
+        "\x00\x01",
+    ]
+    for src in weird:
+        errors = check(src)
+        assert all(e.code != "ST000" for e in errors), (src[:40], [e.format() for e in errors])
+
+
+def test_cross_module_ownership_with_strict_dependency(tmp_path):
+    (tmp_path / "reg.py").write_text(
+        "import __strict__\nITEMS = []\ndef add(x):\n    ITEMS.append(x)\n    return x\n"
+        "def pure(x):\n    return [x]\n")
+    src = "import __strict__\nimport reg\nreg.pure(1)\nreg.add(2)\n"
+    from ember.strict.analyzer import analyze
+    result = analyze(src, str(tmp_path / "user.py"), "user", search_path=[str(tmp_path)], allowlist=())
+    assert [(e.code, e.filename.endswith("reg.py"), e.lineno) for e in result.errors] == [("ST102", True, 4)]
+    assert "owned by module 'reg'" in result.errors[0].message
+    assert str(tmp_path / "reg.py") in result.deps
+
+
+def test_non_strict_dependency_is_unknown(tmp_path):
+    (tmp_path / "loose.py").write_text("def f():\n    return 1\n")
+    from ember.strict.analyzer import analyze
+    result = analyze("import __strict__\nimport loose\nloose.f()\n", str(tmp_path / "u.py"), "u",
+                     search_path=[str(tmp_path)], allowlist=())
+    assert [e.code for e in result.errors] == ["ST101"]
+    assert "'loose.f()'" in result.errors[0].message
