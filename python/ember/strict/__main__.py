@@ -47,8 +47,10 @@ def iter_files(paths: list[str]):
 
 
 def check(paths: list[str], analyse_all: bool, allowlist: tuple[str, ...], use_cache: bool,
-          out=sys.stdout, err=sys.stderr) -> int:
+          out=None, err=None) -> int:
     from . import config
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
     from .cache import analyze_cached
     missing = [p for p in paths if not os.path.exists(p)]
     if missing:
