@@ -84,6 +84,7 @@ def parent(mode: str, workers: int, requests: int, scale: float) -> dict:
         os.close(go_r)
         pids.append(pid)
         pipes.append((report_r, go_w))
+    open_go = {go_w for _, go_w in pipes}
     try:
         for pid, (report_r, go_w) in zip(pids, pipes):
             with os.fdopen(report_r, "rb") as f:
@@ -95,10 +96,13 @@ def parent(mode: str, workers: int, requests: int, scale: float) -> dict:
             results.append(info)
             os.write(go_w, b"x")
             os.close(go_w)
+            open_go.discard(go_w)
     finally:
+        for fd in open_go:  # EOF releases any worker still waiting
+            os.close(fd)
         for pid in pids:
             try:
-                _, status = os.waitpid(pid, 0)
+                os.waitpid(pid, 0)
             except ChildProcessError:
                 continue
     checksums = {r["checksum"] for r in results}
