@@ -392,6 +392,12 @@ class CallSemantics:
                 return Opaque(self.owner)
             if name == "get" and args and isinstance(args[0], Const) and isinstance(args[0].value, str):
                 return self.lookup(args[0].value, target.scope)
+            if name == "keys":
+                return Container("list", self.owner, [STR_VALUE])
+            if name == "items":
+                pair = Container("tuple", self.owner, [STR_VALUE, Opaque(self.owner)],
+                                 seq=[STR_VALUE, Opaque(self.owner)])
+                return Container("list", self.owner, [pair])
             return Opaque(self.owner)
         if name in MUTATING_METHODS:
             if self.check_mutation(target, node, f"'{name}()' called on it"):

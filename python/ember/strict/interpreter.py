@@ -653,6 +653,11 @@ class Interpreter(ValueAccess, CallSemantics):
             for v in options(value):
                 if isinstance(v, Const) and isinstance(v.value, tuple) and len(v.value) == len(target.elts):
                     consts = v.value
+            if isinstance(value, Container) and value.seq is not None and len(value.seq) == len(target.elts) \
+                    and not any(isinstance(e, ast.Starred) for e in target.elts):
+                for elt, item in zip(target.elts, value.seq):
+                    self.assign(elt, item, scope, node)
+                return
             elem = self.iter_elems(value)
             for i, elt in enumerate(target.elts):
                 if isinstance(elt, ast.Starred):
@@ -919,7 +924,7 @@ class Interpreter(ValueAccess, CallSemantics):
                 elems.append(self.eval(e, scope))
         if not starred and all(isinstance(e, Const) for e in elems):
             return Const(tuple(e.value for e in elems))
-        return Container("tuple", self.owner, elems)
+        return Container("tuple", self.owner, elems, seq=None if starred else list(elems))
 
     def e_List(self, node, scope):
         elems = [self.iter_elems(self.eval(e.value, scope)) if isinstance(e, ast.Starred)

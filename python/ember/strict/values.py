@@ -162,13 +162,14 @@ class StubVal(Val):
 
 
 class Container(Val):
-    __slots__ = ("kind", "elems", "keys")
+    __slots__ = ("kind", "elems", "keys", "seq")
 
-    def __init__(self, kind: str, owner: str | None, elems=(), qual: str = ""):
+    def __init__(self, kind: str, owner: str | None, elems=(), qual: str = "", seq=None):
         super().__init__(owner, qual)
         self.kind = kind              # list, dict, set, tuple, frozenset
         self.elems: list[Val] = []
         self.keys: list[Val] = []
+        self.seq: list[Val] | None = seq   # exact items of a tuple, when known (for unpacking)
         for e in elems:
             self.add(e)
 
