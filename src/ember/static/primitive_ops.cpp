@@ -153,20 +153,6 @@ PyObject* castOptional(PyObject*, PyObject* const* args, Py_ssize_t nargs) {
   return castImpl(args[0], args[1], true);
 }
 
-// check_spec(spec, value, where): the generic entry used where compiled code
-// needs a check with a custom context (e.g. a typed return).
-PyObject* checkSpec(PyObject*, PyObject* const* args, Py_ssize_t nargs) {
-  if (nargs != 3) {
-    PyErr_SetString(PyExc_TypeError, "check(spec, value, where) takes 3 arguments");
-    return nullptr;
-  }
-  CheckSpec spec;
-  if (!parseSpec(args[0], spec)) return nullptr;
-  PyObject* r = checkOrRaise(spec, args[1], "%S", args[2]);
-  spec.clear();
-  return r;
-}
-
 #define EMBER_BIN_ENTRY(kname, ctype, num, opname, op) \
   {#kname "_" opname, (PyCFunction)(void (*)(void))binary<ctype, num, Bin::op>, METH_FASTCALL, nullptr},
 #define EMBER_KIND_ENTRIES(kname, ctype, num)                                          \
@@ -194,7 +180,6 @@ PyMethodDef kOps[] = {
     {"cast", (PyCFunction)(void (*)(void))cast, METH_FASTCALL,
      "cast(T, value): return value if it is a T (T may be Optional), else raise TypeError"},
     {"cast_optional", (PyCFunction)(void (*)(void))castOptional, METH_FASTCALL, "cast to Optional[T]"},
-    {"check", (PyCFunction)(void (*)(void))checkSpec, METH_FASTCALL, "check(spec, value, where)"},
     {nullptr, nullptr, 0, nullptr},
 };
 

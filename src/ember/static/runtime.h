@@ -41,6 +41,11 @@ struct CheckSpec {
 // exception set on a malformed spec.
 bool parseSpec(PyObject* spec, CheckSpec& out);
 
+// The CheckSpec inside a SpecObject (ember._static.spec(...)), or nullptr if
+// `o` is not one. SpecObjects are hoisted to module level by the compiler so
+// a thunk target is resolved once per spec, not once per check.
+CheckSpec* specObjectGet(PyObject* o);
+
 // Builds a spec from a type-like object as written by users in CheckedDict[K, V]:
 // a type, `None`, `T | None`, Optional[T], or a primitive marker class.
 bool specFromTypeArg(PyObject* arg, CheckSpec& out);
@@ -90,5 +95,6 @@ int initTypedLayout(PyObject* module);
 int initCheckedDict(PyObject* module);
 int initCheckedList(PyObject* module);
 int initArray(PyObject* module);
+int initSpecObject(PyObject* module);
 
 }  // namespace ember::staticpy

@@ -37,6 +37,13 @@ bool parseSpec(PyObject* spec, CheckSpec& out) {
   out.kind = 0;
   out.optional = false;
   if (spec == Py_None) return true;
+  if (CheckSpec* so = specObjectGet(spec)) {
+    out.kind = so->kind;
+    out.target = Py_XNewRef(so->target);
+    out.resolved = (PyTypeObject*)Py_XNewRef((PyObject*)so->resolved);
+    out.optional = so->optional;
+    return true;
+  }
   if (!PyTuple_Check(spec) || PyTuple_GET_SIZE(spec) != 3) {
     PyErr_SetString(PyExc_TypeError, "ember._static: a check spec is (kind, target, optional) or None");
     return false;
