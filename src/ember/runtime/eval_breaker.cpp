@@ -1,0 +1,94 @@
+// service_eval_breaker and the tick function; see eval_breaker.h.
+//
+// The tick is `def _ember_tick(): pass` compiled from source with filename
+// "<ember-tick>", created once per process on first use in a private namespace
+// whose builtins are the interpreter's. It is kept alive for the life of the
+// process. (Sub-interpreters: the tick belongs to the interpreter that first
+// created it; ember compiles for the main interpreter only.)
+#include "ember/runtime/eval_breaker.h"
+
+#include "ember/runtime/helpers.h"
+
+namespace ember::runtime {
+namespace {
+
+PyObject* gTickFunction = nullptr;
+
+PyObject* tickFunction() {
+  if (gTickFunction != nullptr) {
+    return gTickFunction;
+  }
+  PyObject* code = Py_CompileString("def _ember_tick(): pass\n", "<ember-tick>", Py_file_input);
+  if (code == nullptr) {
+    return nullptr;
+  }
+  PyObject* globals = PyDict_New();
+  if (globals == nullptr ||
+      PyDict_SetItemString(globals, "__builtins__", PyEval_GetBuiltins()) < 0) {
+    Py_XDECREF(globals);
+    Py_DECREF(code);
+    return nullptr;
+  }
+  PyObject* r = PyEval_EvalCode(code, globals, globals);
+  Py_DECREF(code);
+  if (r == nullptr) {
+    Py_DECREF(globals);
+    return nullptr;
+  }
+  Py_DECREF(r);
+  PyObject* func = PyDict_GetItemString(globals, "_ember_tick");
+  if (func == nullptr || !PyFunction_Check(func)) {
+    Py_DECREF(globals);
+    PyErr_SetString(PyExc_SystemError, "ember: could not create the eval-breaker tick");
+    return nullptr;
+  }
+  gTickFunction = Py_NewRef(func);
+  Py_DECREF(globals);
+  return gTickFunction;
+}
+
+// Removes the head traceback entry if it is the tick's frame (the entry the
+// interpreter added while unwinding the tick); the rest of the chain, e.g. a
+// signal handler's own frames, stays.
+void dropTickTraceback(PyObject* exc) {
+  PyObject* tb = PyException_GetTraceback(exc);
+  if (tb == nullptr) {
+    return;
+  }
+  auto* entry = reinterpret_cast<PyTracebackObject*>(tb);
+  PyCodeObject* code = PyFrame_GetCode(entry->tb_frame);
+  if (reinterpret_cast<PyObject*>(code) == tickCode()) {
+    PyObject* next = entry->tb_next ? reinterpret_cast<PyObject*>(entry->tb_next) : Py_None;
+    PyException_SetTraceback(exc, next);
+  }
+  Py_DECREF(code);
+  Py_DECREF(tb);
+}
+
+}  // namespace
+
+PyObject* tickCode() {
+  PyObject* func = tickFunction();
+  return func == nullptr ? nullptr : PyFunction_GET_CODE(func);
+}
+
+}  // namespace ember::runtime
+
+extern "C" int ember_h_service_eval_breaker(PyThreadState* ts, _PyInterpreterFrame* frame) {
+  if (frame->f_code->_co_instrumentation_version != ts->interp->monitoring_version) {
+    return 1;
+  }
+  PyObject* tick = ember::runtime::tickFunction();
+  if (tick == nullptr) {
+    return -1;
+  }
+  PyObject* r = _PyFunction_Vectorcall(tick, nullptr, 0, nullptr);
+  if (r == nullptr) {
+    PyObject* exc = PyErr_GetRaisedException();
+    ember::runtime::dropTickTraceback(exc);
+    PyErr_SetRaisedException(exc);
+    return -1;
+  }
+  Py_DECREF(r);
+  return 0;
+}
