@@ -79,6 +79,11 @@ class Model:
 def function():
     return "a constant string with spaces", 12345678901234567890, 2.5, (1, "two", 3.0)
 
+def outer():
+    def inner():
+        return "only in the nested code object's constants"
+    return inner
+
 KEY = "".join(["dict key ", "not interned"])
 TABLE = {KEY: [Model(1), Model(2)], 10**20: "big int key"}
 NESTED = [[[{"deep": "".join(["deep", " value"])}]]]
@@ -100,7 +105,10 @@ assert gc.get_freeze_count() > 0
 
 # the return value is folded into one constant tuple of the code object
 FOLDED = next(c for c in function.__code__.co_consts if isinstance(c, tuple))
+INNER = next(c for c in outer.__code__.co_consts if hasattr(c, "co_consts"))
 checks = {
+    "nested code": INNER,
+    "nested code constant": next(c for c in INNER.co_consts if isinstance(c, str) and "nested" in c),
     "module dict": globals(),
     "list": HOLDER,
     "dict": TABLE,
