@@ -28,6 +28,12 @@ of user classes do not follow their dunder methods; reading attributes or
 subscripts of unknown values is allowed (only calling them is not); loops are
 analysed for one iteration.
 
+Layout: this file holds the module/statement/expression walk and the
+ownership checks; reading values (attributes, subscripts, iteration) is in
+access.py and calling (following functions, stub effects, modelled builtins)
+in calls.py, both mixins of ``Interpreter``; shared tables are in
+interpreter_base.py.
+
 Invariant: nothing here executes user code. Constant folding runs only
 builtin operations on immutable constants with size guards.
 """
