@@ -1,0 +1,74 @@
+// The JIT's process-wide state: configuration, per-code-object state, stats.
+//
+// Per code object, a CodeState hangs off the code's co_extra slot (freed with
+// the code object). It counts interpreted calls in auto mode and points at the
+// compiled body once there is one; every function object sharing the code
+// shares the compiled body (globals, builtins and closure cells are read from
+// the frame, never baked in).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "ember/cpython/py312.h"
+
+namespace ember::runtime {
+
+enum class Mode { Off, Auto, All, List };
+
+struct Config {
+  Mode mode = Mode::Off;
+  uint32_t threshold = 1000;
+  std::string filter;                  // glob over "module:qualname"
+  std::set<std::string> dump_stages;   // printed to the log for each compile
+  std::set<std::string> disabled_passes;
+  bool verify = false;
+  bool time_passes = false;
+  bool perf_map = false;
+  std::string log_file;
+  std::set<std::string> jit_list;      // "module:qualname" (List mode)
+};
+
+using BodyFn = PyObject* (*)(PyThreadState*, _PyInterpreterFrame*);
+
+struct CompiledCode {
+  BodyFn body = nullptr;
+  size_t size = 0;
+  std::string name;
+};
+
+struct CodeState {
+  uint32_t calls = 0;
+  CompiledCode* compiled = nullptr;
+  bool failed = false;
+  bool suppressed = false;
+};
+
+struct Stats {
+  uint64_t compiled = 0;
+  std::map<std::string, uint64_t> failures;   // by FailReason name
+  std::map<std::string, std::string> failure_examples;  // reason -> one "name: detail"
+  double total_compile_ms = 0;
+  std::map<std::string, double> function_ms;  // per compiled function
+  std::map<std::string, double> pass_ms;
+  uint64_t deopts_throw = 0;   // exits raising an exception in the interpreter
+  uint64_t deopts_resume = 0;  // other exits to the interpreter
+};
+
+Config& config();
+Stats& stats();
+
+// The CodeState of `code`, created if `create`; nullptr on failure/absent.
+CodeState* codeState(PyCodeObject* code, bool create);
+
+// "module:qualname" of a function.
+std::string functionKey(PyFunctionObject* func);
+bool matchesFilter(const std::string& key);
+
+// Writes a line of log output (stderr or the configured log file).
+void logText(const std::string& text);
+
+}  // namespace ember::runtime
