@@ -32,7 +32,7 @@ TEST(HirRefcount, ReleasesBorrowedOperandsBeforeTheCheck) {
   EXPECT_EQ(print(f),
             "function add_and_test nlocalsplus=2 stacksize=2\n"
             "bb0:\n"
-            "  v0 = LoadLocal @2\n"
+            "  v0 = LoadLocal imm0=0 @2\n"
             "  v1 = LoadConst imm0=1 @4\n"
             "  v2 = CallHelper<binary_op> v0 v1 @6\n"
             "  Decref v0 @6\n"
@@ -45,7 +45,7 @@ TEST(HirRefcount, ReleasesBorrowedOperandsBeforeTheCheck) {
             "  Return v2 @10\n"
             "bb2 (preds bb0):\n"
             "  Decref v2 @12\n"
-            "  v4 = LoadConst @12\n"
+            "  v4 = LoadConst imm0=0 @12\n"
             "  Return v4 @14\n");
   // A second run is a no-op.
   RefcountInsertion again;
@@ -57,7 +57,7 @@ TEST(HirRefcount, ObjectCondBranchReleasesOnBothEdges) {
   // critical edge (bb2 has two preds), so it is split.
   Function f = parseOrDie(
       "bb0:\n"
-      "  v0 = LoadLocal\n"
+      "  v0 = LoadLocal imm0=0\n"
       "  v1 = CallHelper<for_iter_next> v0 keep=0x1\n"
       "  CondBranch v1 -> bb1 bb2\n"
       "bb1 (preds bb0):\n"
@@ -70,7 +70,7 @@ TEST(HirRefcount, ObjectCondBranchReleasesOnBothEdges) {
   EXPECT_EQ(print(f),
             "function ? nlocalsplus=0 stacksize=0\n"
             "bb0:\n"
-            "  v0 = LoadLocal\n"
+            "  v0 = LoadLocal imm0=0\n"
             "  v1 = CallHelper<for_iter_next> v0 keep=0x1\n"
             "  CondBranch v1 -> bb1 bb2\n"
             "bb1 (preds bb0):\n"

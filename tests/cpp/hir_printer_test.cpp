@@ -53,7 +53,7 @@ TEST(HirPrinter, PrintsDiamond) {
   EXPECT_EQ(print(f),
             "function diamond nlocalsplus=1 stacksize=2\n"
             "bb0:\n"
-            "  v0 = LoadLocal @2\n"
+            "  v0 = LoadLocal imm0=0 @2\n"
             "  v1:i = IsNone v0 keep=0x1\n"
             "  CondBranch v1 -> bb1 bb2\n"
             "bb1 (preds bb0):\n"
@@ -105,7 +105,7 @@ TEST(HirPrinter, FrameStatesImmediatesAndConstRepr) {
   f.append(b, Op::Return, {call});
   std::string text = print(f);
   EXPECT_NE(text.find("v0 = LoadConst imm0=3  # None\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("v2 = CallHelperArray<call> v1 v0 imm1=-2\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("v2 = CallHelperArray<call> v1 v0 imm0=0 imm1=-2\n"), std::string::npos) << text;
   EXPECT_NE(text.find("CheckNull v2 fs{@14: v0 v1}\n"), std::string::npos) << text;
   PrintOptions plain;
   plain.const_reprs = false;

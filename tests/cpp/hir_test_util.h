@@ -23,7 +23,7 @@ inline Function parseOrDie(const std::string& text) {
 inline const char* kAddAndTest =
     "function add_and_test nlocalsplus=2 stacksize=2\n"
     "bb0:\n"
-    "  v0 = LoadLocal @2\n"
+    "  v0 = LoadLocal imm0=0 @2\n"
     "  v1 = LoadConst imm0=1 @4\n"
     "  v2 = CallHelper<binary_op> v0 v1 @6\n"
     "  CheckNull v2 fs{@6} @6\n"
@@ -34,7 +34,7 @@ inline const char* kAddAndTest =
     "  Return v2 @10\n"
     "bb2 (preds bb0):\n"
     "  Decref v2 @12\n"
-    "  v4 = LoadConst @12\n"
+    "  v4 = LoadConst imm0=0 @12\n"
     "  Return v4 @14\n";
 
 }  // namespace ember::hir::testing

@@ -109,7 +109,7 @@ TEST(HirVerifier, FrameStates) {
 TEST(HirVerifier, Kinds) {
   expectErrors(verify(parseOrDie("bb0:\n  v0 = LoadNull\n  v1:i = IsNull v0\n  Return v1\n")),
                {"Return v1: operand 0 must be an object"});
-  expectErrors(verify(parseOrDie("bb0:\n  v0 = LoadNull\n  StoreLocal v1\n  v1:i = IsNull v0\n  Deopt fs{@0}\n")),
+  expectErrors(verify(parseOrDie("bb0:\n  v0 = LoadNull\n  StoreLocal v1 imm0=0\n  v1:i = IsNull v0\n  Deopt fs{@0}\n")),
                {"operand 0 must be an object"});
   expectErrors(verify(parseOrDie("bb0:\n  v0 = LoadNull\n  CheckNeg v0 fs{@0}\n  Return v0\n")),
                {"CheckNeg v0 fs{@0}: operand 0 must be a cint"});

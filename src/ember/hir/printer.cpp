@@ -4,6 +4,7 @@
 
 #include <cinttypes>
 #include <cstdio>
+#include <cstring>
 
 #include "ember/cpython/py312.h"
 #include "ember/hir/util.h"
@@ -38,6 +39,10 @@ std::string constRepr(PyObject* obj) {
   if (out.size() > kMaxRepr) out = out.substr(0, kMaxRepr) + "...";
   return out;
 }
+
+// Immediates an opcode's Doc (opcodes.def) names are always printed, even when
+// zero (`LoadLocal imm0=0`), so the slot or constant index is never implicit.
+bool docMentions(Op op, const char* imm) { return std::strstr(opInfo(op).doc, imm) != nullptr; }
 
 }  // namespace
 
@@ -106,11 +111,11 @@ std::string Names::instr(InstrId id) const {
   }
   for (InstrId op : ins.operands) s += " " + value(op);
   char buf[64];
-  if (ins.imm0 != 0) {
+  if (ins.imm0 != 0 || docMentions(ins.op, "imm0")) {
     std::snprintf(buf, sizeof buf, " imm0=%" PRId64, ins.imm0);
     s += buf;
   }
-  if (ins.imm1 != 0) {
+  if (ins.imm1 != 0 || docMentions(ins.op, "imm1")) {
     std::snprintf(buf, sizeof buf, " imm1=%" PRId64, ins.imm1);
     s += buf;
   }

@@ -23,7 +23,8 @@
 //
 // Per instruction: `vN =` (`vN:i =` for a cint value) when it has an output,
 // the opcode (with `<helper>` for the CallHelper family), operands, `imm0=` and
-// `imm1=` when non-zero, `keep=0x..` when non-zero, `-> bbT [bbF]` targets,
+// `imm1=` when non-zero or when the opcode's Doc in opcodes.def names them
+// (so `LoadLocal imm0=0` shows its slot), `keep=0x..` when non-zero, `-> bbT [bbF]` targets,
 // `fs{@bc: stack values}` when a frame state is attached, `@bc` (the bytecode
 // origin) when known. A LoadConst whose `obj` is set gets a trailing comment
 // with a truncated repr; the parser ignores comments and yields obj = nullptr,

@@ -240,10 +240,19 @@ class Verifier {
     if (ins.kind == ValueKind::CInt && h.ret != 'I') err(b, id, "helper returns an object: the value must be object");
   }
 
+  // A reachable block's preds must include every reachable block that
+  // branches to it, and name only live blocks that do (an unreachable block
+  // that branches here may be listed or not: recomputePreds drops it,
+  // cfg_cleanup removes it).
   void checkPreds() {
     std::vector<std::vector<BlockId>> actual(f_.blocks.size());
+    std::vector<std::vector<BlockId>> any(f_.blocks.size());
     for (BlockId b : dom_.rpo()) {
       for (BlockId s : safeSuccessors(f_, b)) actual[s].push_back(b);
+    }
+    for (const Block& blk : f_.blocks) {
+      if (blk.removed) continue;
+      for (BlockId s : safeSuccessors(f_, blk.id)) any[s].push_back(blk.id);
     }
     for (BlockId b : dom_.rpo()) {
       const auto& preds = f_.block(b).preds;
@@ -251,8 +260,8 @@ class Verifier {
         if (std::find(preds.begin(), preds.begin() + static_cast<long>(i), preds[i]) !=
             preds.begin() + static_cast<long>(i)) {
           err(b, kNone, "pred " + names_.block(preds[i]) + " is listed twice");
-        } else if (std::find(actual[b].begin(), actual[b].end(), preds[i]) == actual[b].end()) {
-          err(b, kNone, "pred " + names_.block(preds[i]) + " does not branch here (or is unreachable)");
+        } else if (std::find(any[b].begin(), any[b].end(), preds[i]) == any[b].end()) {
+          err(b, kNone, "pred " + names_.block(preds[i]) + " does not branch here");
         }
       }
       for (BlockId p : actual[b]) {

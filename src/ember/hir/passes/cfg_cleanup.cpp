@@ -13,6 +13,20 @@ bool hasPhis(const Function& f, BlockId b) {
   return !live.empty() && f.instr(live[0]).op == Op::Phi;
 }
 
+// Whether every Phi of t takes the same operand from pred a as from pred b
+// (then the edges a -> t and b -> t can become one).
+bool sameIncoming(const Function& f, BlockId t, BlockId a, BlockId b) {
+  const auto& preds = f.block(t).preds;
+  size_t ia = static_cast<size_t>(std::find(preds.begin(), preds.end(), a) - preds.begin());
+  size_t ib = static_cast<size_t>(std::find(preds.begin(), preds.end(), b) - preds.begin());
+  for (InstrId id : liveInstrs(f, t)) {
+    const Instr& phi = f.instr(id);
+    if (phi.op != Op::Phi) break;
+    if (phi.operands[ia] != phi.operands[ib]) return false;
+  }
+  return true;
+}
+
 bool foldEqualTargets(Function& f, PassContext& ctx) {
   bool changed = false;
   for (BlockId b = 0; b < f.blocks.size(); b++) {
@@ -56,7 +70,7 @@ bool threadJumps(Function& f, PassContext& ctx) {
     std::vector<BlockId> preds = f.block(e).preds;
     for (BlockId p : preds) {
       bool already = contains(f.block(t).preds, p);
-      if (already && phis) continue;
+      if (already && phis && !sameIncoming(f, t, p, e)) continue;
       if (!ctx.takeFuel()) continue;
       retarget(f, p, e, t);
       if (!already) {

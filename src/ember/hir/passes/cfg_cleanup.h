@@ -8,9 +8,10 @@
 //     object operand (Implicit mode), a Decref of it is left before the Branch.
 //  3. Jump threading: a block E (not the entry) that holds only `Branch -> T`
 //     is bypassed: each pred P of E branches to T directly, and T's Phis get
-//     E's operand for the new edge from P. Skipped for a P that is already a
-//     pred of T when T has Phis (two edges from one block could need different
-//     operands). The operands are valid in P: a value that dominates E's end
+//     E's operand for the new edge from P. If P is already a pred of T (a
+//     CondBranch whose other arm goes to T), the two edges become one, which
+//     is only allowed when every Phi of T takes the same operand on both;
+//     otherwise P is skipped. The operands are valid in P: a value that dominates E's end
 //     was defined before E, hence on every path into P.
 //  4. Block merging: a block B (not the entry) whose single pred P ends in
 //     `Branch -> B` is appended to P. B's Phis have one operand each and are
