@@ -22,7 +22,10 @@ from .interpreter_base import MUTATING_METHODS, _MISSING, _small
 class ValueAccess:
     # ---- values: truth, iteration, attributes, subscripts ------------------------------
 
-    def truth(self, value: Val) -> bool | None:
+    def truth(self, value: Val, node=None) -> bool | None:
+        """Known truth value, or None. With a node, follows __bool__/__len__ of user instances."""
+        if node is not None:
+            self.dunder(value, ("__bool__", "__len__"), [], node)
         if isinstance(value, Const):
             try:
                 return bool(value.value)
@@ -32,8 +35,13 @@ class ValueAccess:
             return True
         return None
 
-    def iter_elems(self, value: Val) -> Val:
+    def iter_elems(self, value: Val, node=None) -> Val:
+        """What iterating `value` yields. With a node, follows __iter__ of user instances."""
         results = []
+        if node is not None:
+            produced = self.dunder(value, ("__iter__",), [], node)
+            if produced is not None:
+                results.append(self.iter_elems(produced))
         for v in options(value):
             if isinstance(v, GlobalsVal):
                 results.append(Opaque(None, why="str"))
@@ -172,12 +180,20 @@ class ValueAccess:
         if found is None:
             if name == "__class__":
                 return inst.cls
+            if node is not None and isinstance(inst.cls, ClassVal):
+                dynamic = self.dunder(inst, ("__getattr__",), [Const(name)], node)
+                if dynamic is not None:
+                    return dynamic
             if name in MUTATING_METHODS or isinstance(inst.cls, ClassVal):
                 return MethodOf(inst, name)
             return Opaque(inst.owner, f"{inst.cls.qual}().{name}")
         results = []
         for f in options(found):
-            if isinstance(f, (FuncVal, StubVal)):
+            got = self.dunder(f, ("__get__",), [inst, inst.cls], node) \
+                if isinstance(f, InstanceVal) and node is not None else None
+            if got is not None:
+                results.append(got)
+            elif isinstance(f, (FuncVal, StubVal)):
                 results.append(BoundMethod(inst, f, inst.owner))
             elif isinstance(f, Wrapped):
                 if f.how == "property":
@@ -222,8 +238,13 @@ class ValueAccess:
                     except Exception:
                         pass
                 results.append(Opaque(None))
-            elif isinstance(v, (StubVal, ClassVal)):
-                results.append(v)        # generic alias: List[int], MyGeneric[T]
+            elif isinstance(v, ClassVal):
+                hook = self.class_lookup(v, "__class_getitem__")
+                if isinstance(hook, (FuncVal, Wrapped)):
+                    self.follow(hook.func if isinstance(hook, Wrapped) else hook, [v, index], {}, node)
+                results.append(v)        # generic alias: MyGeneric[T]
+            elif isinstance(v, StubVal):
+                results.append(v)        # generic alias: List[int]
             elif isinstance(v, GlobalsVal):
                 if isinstance(index, Const) and isinstance(index.value, str):
                     results.append(self.lookup(index.value, v.scope))

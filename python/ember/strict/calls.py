@@ -25,6 +25,19 @@ from .interpreter_base import (CONTAINER_KINDS, EFFECT_CODES, FOLDABLE_BUILTINS,
                                _generalize, _key_of, _small, display)
 
 
+DUNDER_BUILTINS = {
+    "builtins.str": ("__str__", "__repr__"), "builtins.repr": ("__repr__",),
+    "builtins.format": ("__format__", "__str__", "__repr__"), "builtins.len": ("__len__",),
+    "builtins.bool": ("__bool__", "__len__"), "builtins.hash": ("__hash__",),
+    "builtins.int": ("__int__", "__index__"), "builtins.float": ("__float__",),
+    "builtins.abs": ("__abs__",), "builtins.round": ("__round__",), "builtins.iter": ("__iter__",),
+    "builtins.next": ("__next__",), "builtins.reversed": ("__reversed__", "__len__"),
+    "builtins.list": ("__iter__",), "builtins.tuple": ("__iter__",), "builtins.set": ("__iter__",),
+    "builtins.frozenset": ("__iter__",), "builtins.sorted": ("__iter__",), "builtins.sum": ("__iter__",),
+    "builtins.dict": ("keys", "__iter__"), "builtins.enumerate": ("__iter__",),
+}
+
+
 class CallSemantics:
     # ---- calls ------------------------------------------------------------------------
 
@@ -37,6 +50,12 @@ class CallSemantics:
         if isinstance(func, BoundMethod):
             return self.call(func.func, [func.self_val] + args, kwargs, node, context)
         if isinstance(func, ClassVal):
+            meta = self.metaclass_of(func)
+            if meta is not None:
+                hook = self.class_lookup(meta, "__call__")
+                if isinstance(hook, FuncVal):
+                    return union([self.follow(hook, [func] + args, kwargs, node),
+                                  InstanceVal(func, self.owner)])
             return self.instantiate(func, args, kwargs, node)
         if isinstance(func, StubVal):
             return self.call_stub(func, args, kwargs, node, context)
@@ -60,6 +79,39 @@ class CallSemantics:
                         f"is prohibited{context}{why}", func.qual or self.callee_text(func, node))
             return AFTER_ERROR
         return Opaque(None)
+
+    def metaclass_of(self, cls: ClassVal) -> ClassVal | None:
+        seen = 0
+        while isinstance(cls, ClassVal) and seen < 32:
+            if isinstance(cls.metaclass, ClassVal):
+                return cls.metaclass
+            cls = next((b for b in cls.bases if isinstance(b, ClassVal)), None)
+            seen += 1
+        return None
+
+    def dunder(self, value: Val, names: tuple, args: list[Val], node) -> Val | None:
+        """Follows the first of `names` defined by the class of each user instance in `value`.
+
+        Operators, truth tests, iteration, str() and friends call these
+        methods implicitly; None when no option of `value` defines one.
+        """
+        results = []
+        for v in options(value):
+            if not (isinstance(v, InstanceVal) and isinstance(v.cls, ClassVal)):
+                continue
+            for name in names:
+                hook = self.class_lookup(v.cls, name)
+                if hook is None or isinstance(hook, StubVal):
+                    continue
+                if isinstance(hook, FuncVal):
+                    results.append(self.follow(hook, [v] + list(args), {}, node))
+                elif isinstance(hook, Wrapped):
+                    results.append(self.call(hook.func, ([] if hook.how == "staticmethod" else [v]) + list(args),
+                                             {}, node))
+                elif not isinstance(hook, Const):       # e.g. __hash__ = None is not a call
+                    results.append(self.call(hook, [v] + list(args), {}, node))
+                break
+        return union(results) if results else None
 
     @staticmethod
     def callee_text(func: Val, node) -> str:
@@ -226,6 +278,9 @@ class CallSemantics:
     def call_stub(self, sv: StubVal, args, kwargs, node, context: str) -> Val:
         qual, stub = sv.qual, sv.stub
         effect = stub.effect
+        hooks = DUNDER_BUILTINS.get(qual)
+        if hooks is not None and args:
+            self.dunder(args[0], hooks, args[1:2] if qual == "builtins.format" else [], node)
         special = getattr(self, "b_" + qual[9:], None) if qual.startswith("builtins.") and "." not in qual[9:] else None
         if special is not None:
             return special(args, kwargs, node)

@@ -48,9 +48,26 @@ from .calls import CallSemantics
 from .session import Limit, Session
 from .values import (BoundMethod, ClassVal, Const, Container, FuncVal, GlobalsVal, InstanceVal,
                      IMMUTABLE_TYPES, ModuleContext, ModuleVal, Opaque, Scope, StubVal,
-                     Val, Wrapped, from_python, options, union)
+                     Union, Val, Wrapped, from_python, options, union)
 from .interpreter_base import (BIN_OPS, CMP_OPS, EFFECT_CODES, SPECIAL_MODULE_NAMES, UNARY_OPS, _MISSING,
                                Frame, _small, display)
+
+
+OP_DUNDERS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "truediv",
+              ast.FloorDiv: "floordiv", ast.Mod: "mod", ast.Pow: "pow", ast.LShift: "lshift",
+              ast.RShift: "rshift", ast.BitOr: "or", ast.BitXor: "xor", ast.BitAnd: "and",
+              ast.MatMult: "matmul"}
+CMP_DUNDERS = {ast.Eq: ("__eq__", "__eq__"), ast.NotEq: ("__ne__", "__ne__"), ast.Lt: ("__lt__", "__gt__"),
+               ast.LtE: ("__le__", "__ge__"), ast.Gt: ("__gt__", "__lt__"), ast.GtE: ("__ge__", "__le__")}
+
+
+def _has_instance(value: Val) -> bool:
+    """True if `value` may be an instance of a user class (whose dunders are user code)."""
+    if isinstance(value, InstanceVal):
+        return isinstance(value.cls, ClassVal)
+    if isinstance(value, Union):
+        return any(_has_instance(v) for v in value.options)
+    return False
 
 
 class Interpreter(ValueAccess, CallSemantics):
@@ -179,6 +196,11 @@ class Interpreter(ValueAccess, CallSemantics):
         return False
 
     def augmented(self, current: Val, op, right: Val, node) -> Val:
+        name = OP_DUNDERS.get(type(op))
+        if name is not None and _has_instance(current):
+            result = self.dunder(current, (f"__i{name}__",), [right], node)
+            if result is not None:
+                return result
         in_place = False
         for v in options(current):
             if isinstance(v, Container) and v.kind in ("list", "dict", "set"):
@@ -249,6 +271,7 @@ class Interpreter(ValueAccess, CallSemantics):
 
     def s_Assert(self, node, scope, frame):
         test = self.eval(node.test, scope)
+        self.truth(test, node.test)
         if node.msg is not None:
             self.eval(node.msg, scope)
         return self.truth(test) is False
@@ -262,7 +285,7 @@ class Interpreter(ValueAccess, CallSemantics):
         return False
 
     def s_If(self, node, scope, frame):
-        truth = self.truth(self.eval(node.test, scope))
+        truth = self.truth(self.eval(node.test, scope), node.test)
         if truth is True:
             return self.exec_block(node.body, scope, frame)
         if truth is False:
@@ -295,7 +318,7 @@ class Interpreter(ValueAccess, CallSemantics):
 
     def s_For(self, node, scope, frame):
         iterable = self.eval(node.iter, scope)
-        self.assign(node.target, self.iter_elems(iterable), scope, node)
+        self.assign(node.target, self.iter_elems(iterable, node.iter), scope, node)
         self.branches([node.body, []], scope, frame)
         self.exec_block(node.orelse, scope, frame)
         return False
@@ -303,7 +326,7 @@ class Interpreter(ValueAccess, CallSemantics):
     s_AsyncFor = s_For
 
     def s_While(self, node, scope, frame):
-        truth = self.truth(self.eval(node.test, scope))
+        truth = self.truth(self.eval(node.test, scope), node.test)
         if truth is not False:
             self.branches([node.body, []], scope, frame)
         self.exec_block(node.orelse, scope, frame)
@@ -724,6 +747,15 @@ class Interpreter(ValueAccess, CallSemantics):
                     self.report("ST108", node, f"{verb} attribute '{name}' of imported {kind} "
                                 f"'{v.describe()}' is prohibited")
             elif isinstance(v, (ClassVal, InstanceVal)):
+                if isinstance(v, InstanceVal) and isinstance(v.cls, ClassVal):
+                    hook_name = "__delattr__" if delete else "__setattr__"
+                    desc = self.class_lookup(v.cls, name)
+                    if isinstance(desc, InstanceVal) and self.dunder(
+                            desc, ("__delete__",) if delete else ("__set__",),
+                            [v] + ([] if delete else [value]), node) is not None:
+                        continue
+                    if delete and self.dunder(v, (hook_name,), [Const(name)], node) is not None:
+                        continue
                 if delete:
                     (v.ns if isinstance(v, ClassVal) else v.attrs).pop(name, None)
                 elif isinstance(v, ClassVal):
@@ -804,7 +836,7 @@ class Interpreter(ValueAccess, CallSemantics):
         for a in node.args:
             if isinstance(a, ast.Starred):
                 star = True
-                args.append(self.iter_elems(self.eval(a.value, scope)))
+                args.append(self.iter_elems(self.eval(a.value, scope), a))
             else:
                 args.append(self.eval(a, scope))
         kwargs: dict[str, Val] = {}
@@ -833,6 +865,12 @@ class Interpreter(ValueAccess, CallSemantics):
         return value
 
     def binop(self, left: Val, op, right: Val, node) -> Val:
+        name = OP_DUNDERS.get(type(op))
+        if name is not None and (_has_instance(left) or _has_instance(right)):
+            found = [r for r in (self.dunder(left, (f"__{name}__",), [right], node),
+                                 self.dunder(right, (f"__r{name}__",), [left], node)) if r is not None]
+            if found:
+                return union(found)
         if isinstance(left, Const) and isinstance(right, Const):
             fn = BIN_OPS.get(type(op))
             if fn is not None and _small(left.value) and _small(right.value):
@@ -862,6 +900,12 @@ class Interpreter(ValueAccess, CallSemantics):
 
     def e_UnaryOp(self, node, scope):
         operand = self.eval(node.operand, scope)
+        if _has_instance(operand):
+            hooks = {ast.USub: ("__neg__",), ast.UAdd: ("__pos__",), ast.Invert: ("__invert__",),
+                     ast.Not: ("__bool__", "__len__")}[type(node.op)]
+            result = self.dunder(operand, hooks, [], node)
+            if result is not None and not isinstance(node.op, ast.Not):
+                return result
         if isinstance(operand, Const) and _small(operand.value):
             try:
                 return from_python(UNARY_OPS[type(node.op)](operand.value), self.owner)
@@ -879,7 +923,7 @@ class Interpreter(ValueAccess, CallSemantics):
         last = node.values[-1]
         for sub in node.values:
             value = self.eval(sub, scope)
-            truth = self.truth(value)
+            truth = self.truth(value, sub)
             if truth is (not is_and):       # this operand decides: it is the result
                 values.append(value)
                 return union(values)
@@ -892,6 +936,8 @@ class Interpreter(ValueAccess, CallSemantics):
         result: Val | None = Const(True)
         for op, comp in zip(node.ops, node.comparators):
             right = self.eval(comp, scope)
+            if _has_instance(left) or _has_instance(right):
+                self.compare_dunders(left, op, right, node)
             if result is not None and isinstance(left, Const) and isinstance(right, Const) \
                     and _small(left.value) and _small(right.value):
                 try:
@@ -908,8 +954,18 @@ class Interpreter(ValueAccess, CallSemantics):
             left = right
         return result if result is not None else Opaque(None)
 
+    def compare_dunders(self, left: Val, op, right: Val, node) -> None:
+        if isinstance(op, (ast.In, ast.NotIn)):
+            if self.dunder(right, ("__contains__",), [left], node) is None:
+                self.iter_elems(right, node)
+            return
+        pair = CMP_DUNDERS.get(type(op))
+        if pair is not None:
+            if self.dunder(left, (pair[0],), [right], node) is None or pair[0] in ("__eq__", "__ne__"):
+                self.dunder(right, (pair[1],), [left], node)
+
     def e_IfExp(self, node, scope):
-        truth = self.truth(self.eval(node.test, scope))
+        truth = self.truth(self.eval(node.test, scope), node.test)
         if truth is True:
             return self.eval(node.body, scope)
         if truth is False:
@@ -925,7 +981,7 @@ class Interpreter(ValueAccess, CallSemantics):
         for e in node.elts:
             if isinstance(e, ast.Starred):
                 starred = True
-                elems.append(self.iter_elems(self.eval(e.value, scope)))
+                elems.append(self.iter_elems(self.eval(e.value, scope), e))
             else:
                 elems.append(self.eval(e, scope))
         if not starred and all(isinstance(e, Const) for e in elems):
@@ -956,7 +1012,10 @@ class Interpreter(ValueAccess, CallSemantics):
                     else:
                         c.add(Opaque(src.owner))
             else:
-                c.add_key(self.eval(k, scope))
+                key = self.eval(k, scope)
+                if _has_instance(key):
+                    self.dunder(key, ("__hash__",), [], k)
+                c.add_key(key)
                 c.add(value)
         return c
 
@@ -967,7 +1026,7 @@ class Interpreter(ValueAccess, CallSemantics):
         # for class scopes Python hides them, which only makes us more permissive on lookups.
         for i, gen in enumerate(node.generators):
             iterable = self.eval(gen.iter, scope if i == 0 else inner)
-            self.assign(gen.target, self.iter_elems(iterable), inner, node)
+            self.assign(gen.target, self.iter_elems(iterable, gen.iter), inner, node)
             for cond in gen.ifs:
                 self.eval(cond, inner)
         if scope.kind == "function":
@@ -997,6 +1056,9 @@ class Interpreter(ValueAccess, CallSemantics):
                 value = self.eval(v.value, scope)
                 if v.format_spec is not None:
                     self.eval(v.format_spec, scope)
+                if _has_instance(value):
+                    self.dunder(value, ("__repr__",) if v.conversion in (114, 97) else
+                                ("__format__", "__str__", "__repr__"), [], v)
                 if not (isinstance(value, Const) and v.conversion == -1 and v.format_spec is None
                         and isinstance(value.value, (str, int))):
                     return Opaque(None, why="str")

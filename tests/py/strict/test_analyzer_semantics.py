@@ -215,3 +215,61 @@ def test_non_strict_dependency_is_unknown(tmp_path):
                      search_path=[str(tmp_path)], allowlist=())
     assert [e.code for e in result.errors] == ["ST101"]
     assert "'loose.f()'" in result.errors[0].message
+
+
+DUNDER_CASES = [
+    ("__add__", "x = A() + 1"),
+    ("__radd__", "x = 1 + A()"),
+    ("__iadd__", "x = A()\nx += 1"),
+    ("__eq__", "x = A() == 1"),
+    ("__lt__", "x = A() < A()"),
+    ("__contains__", "x = 1 in A()"),
+    ("__bool__", "if A():\n    pass"),
+    ("__len__", "x = len(A())"),
+    ("__iter__", "for i in A():\n    pass"),
+    ("__str__", "x = str(A())"),
+    ("__format__", "x = f'{A()}'"),
+    ("__repr__", "x = f'{A()!r}'"),
+    ("__hash__", "x = {A(): 1}"),
+    ("__neg__", "x = -A()"),
+    ("__getattr__", "x = A().missing"),
+    ("__call__", "x = A()()"),
+    ("__getitem__", "x = A()[0]"),
+    ("__setitem__", "a = A()\na[0] = 1"),
+    ("__delattr__", "a = A()\ndel a.y"),
+    ("__class_getitem__", "x = A[int]"),
+]
+
+
+def test_implicit_dunder_calls_on_user_instances_are_followed():
+    for dunder, use in DUNDER_CASES:
+        deco = "    @classmethod\n" if dunder == "__class_getitem__" else ""
+        src = (f"import __strict__\nclass A:\n{deco}    def {dunder}(self, *args):\n"
+               f"        print('effect')\n        return 1\n{use}\n")
+        got = [(e.code, e.lineno) for e in check(src)]
+        assert got == [("ST103", 4 + bool(deco))], (dunder, got)
+        quiet = src.replace("print('effect')", "pass")
+        assert codes(quiet) == [], (dunder, [e.format() for e in check(quiet)])
+
+
+def test_descriptor_and_metaclass_call_are_followed():
+    src = """\
+        import __strict__
+        class D:
+            def __get__(self, obj, owner):
+                print("get")
+        class C:
+            d = D()
+        v = C().d
+        """
+    assert [(e.code, e.lineno) for e in check(src)] == [("ST103", 4)]
+    meta = """\
+        import __strict__
+        class Meta(type):
+            def __call__(cls, *a):
+                print("creating")
+        class C(metaclass=Meta):
+            pass
+        obj = C()
+        """
+    assert [(e.code, e.lineno) for e in check(meta)] == [("ST103", 4)]
