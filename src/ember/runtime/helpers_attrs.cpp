@@ -7,11 +7,12 @@
 //
 // load_super_attr_into follows the *generic* LOAD_SUPER_ATTR: it calls
 // `global_super` (normally the builtin super) with (class, self) when oparg
-// bit 1 is set — the compiler's two-argument form, which zero-argument
-// `super()` also uses — or with no arguments otherwise (super() then reads the
-// current frame, which is the compiled frame), and takes the attribute from the
-// super object. The method form therefore writes [NULL, bound attr], exactly as
-// the generic instruction does; the specialised LOAD_SUPER_ATTR_METHOD would
+// bit 1 is set (explicit `super(C, self).x`), or with no arguments when it is
+// clear (zero-argument `super().x`: super() then finds __class__ and self in
+// the current frame, which is the compiled frame, so it must be linked with
+// prev_instr past its RESUME), and takes the attribute from the super object.
+// The method form therefore writes [NULL, bound attr], exactly as the generic
+// instruction does; the specialised LOAD_SUPER_ATTR_METHOD would
 // write [meth, self] via the hidden _PySuper_Lookup, which differs only in not
 // allocating the bound method.
 #include "ember/runtime/helpers.h"
