@@ -515,7 +515,7 @@ class Compiler(ExprLowering, StmtLowering):
         return out
 
     # --- the module ---------------------------------------------------------------------------
-    def lower_module(self, tree: ast.Module, marker: int) -> ast.Module:
+    def lower_module(self, tree: ast.Module, marker: int, with_metadata: bool = True) -> ast.Module:
         body = self.stmts(tree.body[marker + 1:])
         prologue = [
             ast.Import([ast.alias("ember._static", RT)]),
@@ -524,8 +524,10 @@ class Compiler(ExprLowering, StmtLowering):
         ] + self.specs
         meta = {"version": METADATA_VERSION, "module": self.decls.name, "functions": self.functions_meta,
                 "classes": self.classes_meta, "deps": dict(self.decls.deps)}
-        meta_node = ast.parse(repr(meta), mode="eval").body
-        epilogue = [ast.Assign([ast.Name("__ember_static__", ast.Store())], meta_node)]
+        epilogue = []
+        if with_metadata:
+            meta_node = ast.parse(repr(meta), mode="eval").body
+            epilogue = [ast.Assign([ast.Name("__ember_static__", ast.Store())], meta_node)]
         new = ast.Module(tree.body[:marker + 1] + prologue + body + epilogue, [])
         self.metadata = meta
         return new
@@ -553,26 +555,8 @@ def _ends_in_exit(body: list) -> bool:
     return False
 
 
-_assigned_cache: dict = {}
-
-
-def _module_assigned(decls: ModuleDecls) -> set:
-    key = id(decls)
-    hit = _assigned_cache.get(key)
-    if hit is not None and hit[0] is decls:
-        return hit[1]
-    names = set()
-    for stmt in decls.tree.body:
-        for n in ast.walk(stmt):
-            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
-                names.add(n.id)
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(stmt.name)
-        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-            for a in stmt.names:
-                names.add((a.asname or a.name).partition(".")[0])
-    _assigned_cache[key] = (decls, names)
-    return names
+def _module_assigned(decls: ModuleDecls) -> dict:
+    return decls.index.counts if decls.index is not None else {}
 
 
 def compile_static(source: str | bytes, filename: str, modname: str, table: ModuleTable | None = None,
@@ -593,9 +577,11 @@ def compile_static(source: str | bytes, filename: str, modname: str, table: Modu
         table.cache[modname] = decls
         Collector(decls, table).run()
         comp = Compiler(decls, table)
-        new_tree = comp.lower_module(tree, marker)
-        ast.fix_missing_locations(new_tree)
-        code = compile(new_tree, filename, "exec", dont_inherit=True) if compile_code else None
+        new_tree = comp.lower_module(tree, marker, with_metadata=compile_code)
+        code = None
+        if compile_code:
+            ast.fix_missing_locations(new_tree)
+            code = compile(new_tree, filename, "exec", dont_inherit=True)
     except TypedSyntaxError:
         raise
     except RecursionError:

@@ -84,6 +84,7 @@ class FunctionInfo:
     dynamic_return: bool = False
     other_decorators: bool = False
     is_async: bool = False
+    is_generator: bool = False
 
     @property
     def full_name(self) -> str:
@@ -100,13 +101,6 @@ class FunctionInfo:
             return T.DYNAMIC
         return self.returns
 
-    @property
-    def is_generator(self) -> bool:
-        node = self.node
-        for n in _walk_no_nested(node):
-            if isinstance(n, (ast.Yield, ast.YieldFrom)):
-                return True
-        return False
 
 
 def _walk_no_nested(func: ast.AST):
@@ -205,6 +199,7 @@ class ModuleDecls:
     deps: dict = field(default_factory=dict)        # static module name -> source hash
     source_hash: str = ""
     lines: list = field(default_factory=list)
+    index: "TreeIndex | None" = None
 
     def error(self, node, msg: str) -> TypedSyntaxError:
         return TypedSyntaxError.at(node, msg, self.filename, self.lines)
@@ -357,8 +352,10 @@ class Collector:
 
     def run(self) -> ModuleDecls:
         d = self.decls
-        counts = _binding_counts(d.tree)
-        rebound = _globals_rebound(d.tree)
+        if d.index is None:
+            d.index = TreeIndex(d.tree)
+        counts = d.index.counts
+        rebound = d.index.globals
         pending_classes: list = []
         pending_funcs: list = []
         for stmt in d.tree.body:
@@ -421,6 +418,12 @@ class Collector:
             mod = f"{pkg}.{mod}" if mod else pkg
         for a in stmt.names:
             local = a.asname or a.name
+            if a.name == "*" and mod == "__static__":
+                for name in list(T.PRIM_KINDS) + list(T.PRIM_ALIASES) + sorted(STATIC_SPECIALS):
+                    r = special_member("module:__static__", name)
+                    if r is not None and counts.get(name, 0) == 0:
+                        self.decls.bindings[name] = r
+                continue
             if a.name == "*" or counts.get(local, 0) != 1:
                 continue
             if mod == "__static__":
@@ -451,7 +454,8 @@ class Collector:
     def function(self, node, qualname: str, owner: Optional[ClassInfo]) -> FunctionInfo:
         d = self.decls
         fi = FunctionInfo(node.name, qualname, d.name, node, owner=owner,
-                          is_async=isinstance(node, ast.AsyncFunctionDef))
+                          is_async=isinstance(node, ast.AsyncFunctionDef),
+                          is_generator=d.index is not None and id(node) in d.index.yields)
         for dec in node.decorator_list:
             r = self.resolver.ref(dec) if isinstance(dec, (ast.Name, ast.Attribute)) else None
             n = _decorator_name(dec)
@@ -569,7 +573,8 @@ class Collector:
             if fi.kind not in ("method",) or not fi.params:
                 continue
             selfname = fi.params[0].name
-            for n in _walk_no_nested(fi.node):
+            stores = d.index.stores.get(id(fi.node), ()) if d.index is not None else ()
+            for n in stores:
                 if isinstance(n, ast.AnnAssign) and _is_self_attr(n.target, selfname):
                     name = n.target.attr
                     t = r.resolve(n.annotation)
@@ -581,7 +586,7 @@ class Collector:
                     if name in info.attrs:
                         info.fields[name].default = _class_default(info.node, name)
                         del info.attrs[name]
-            for n in _walk_no_nested(fi.node):
+            for n in stores:
                 targets = []
                 if isinstance(n, ast.Assign):
                     targets = [x for t in n.targets for x in _flatten_targets(t)]
@@ -696,52 +701,86 @@ def _stmt_bound_names(stmt) -> list:
     return out
 
 
-def _binding_counts(tree: ast.Module) -> dict:
-    """How many times each name is bound at module level (any nesting of
-    if/try/for/with, not inside functions or classes)."""
-    counts: dict = {}
+_NESTING = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.Try, ast.TryStar, ast.With, ast.AsyncWith,
+            ast.Match, ast.match_case, ast.ExceptHandler)
 
-    def bump(n: str, k: int = 1) -> None:
-        counts[n] = counts.get(n, 0) + k
 
-    def visit(stmts, nested: bool) -> None:
-        for s in stmts:
-            w = 2 if nested else 1  # anything bound conditionally is dynamic
-            if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                bump(s.name, w)
+class TreeIndex:
+    """Facts gathered in one walk over a module (the checker must stay fast):
+      counts   name -> how often it is bound at module level; a binding
+               inside if/try/for/while/with counts 2 (conditional = dynamic)
+      globals  names declared `global` anywhere
+      yields   ids of function nodes that contain yield (generators)
+      stores   id(function node) -> its Assign/AnnAssign/AugAssign nodes
+               (not those of nested functions)"""
+
+    def __init__(self, tree: ast.Module) -> None:
+        counts: dict = {}
+        globals_: set = set()
+        yields: set = set()
+        stores: dict = {}
+        stack = [(s, None, False, 1) for s in tree.body]
+        Name, Store, Del = ast.Name, ast.Store, ast.Del
+        funcs = (ast.FunctionDef, ast.AsyncFunctionDef)
+        while stack:
+            n, func, in_class, w = stack.pop()
+            t = type(n)
+            top = func is None and not in_class
+            if t in funcs:
+                if top:
+                    counts[n.name] = counts.get(n.name, 0) + w
+                a = n.args
+                for x in n.decorator_list + a.defaults + [d for d in a.kw_defaults if d is not None]:
+                    stack.append((x, func, in_class, w))
+                stores[id(n)] = []
+                for x in n.body:
+                    stack.append((x, n, False, w))
                 continue
-            if isinstance(s, (ast.Import, ast.ImportFrom)):
-                for a in s.names:
-                    bump(a.asname or a.name.partition(".")[0], w)
+            if t is ast.ClassDef:
+                if top:
+                    counts[n.name] = counts.get(n.name, 0) + w
+                for x in n.bases + [k.value for k in n.keywords] + n.decorator_list:
+                    stack.append((x, func, in_class, w))
+                for x in n.body:
+                    stack.append((x, func, True, w))
                 continue
-            for n in ast.walk(s):
-                if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
-                    bump(n.id, w)
-                elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-                    pass
-            for fieldname in ("body", "orelse", "finalbody", "handlers", "cases"):
-                sub = getattr(s, fieldname, None)
-                if isinstance(sub, list):
-                    inner = []
-                    for x in sub:
-                        if isinstance(x, (ast.ExceptHandler, ast.match_case)):
-                            if isinstance(x, ast.ExceptHandler) and x.name:
-                                bump(x.name, 2)
-                            inner.extend(x.body)
-                        else:
-                            inner.append(x)
-                    visit(inner, True)
-
-    visit(tree.body, False)
-    return counts
-
-
-def _globals_rebound(tree: ast.Module) -> set:
-    out: set = set()
-    for n in ast.walk(tree):
-        if isinstance(n, ast.Global):
-            out.update(n.names)
-    return out
+            if t is ast.Lambda:
+                stack.append((n.body, n, False, w))
+                continue
+            if t is Name:
+                if top and type(n.ctx) in (Store, Del):
+                    counts[n.id] = counts.get(n.id, 0) + w
+                continue
+            if t is ast.Global:
+                globals_.update(n.names)
+            elif t is ast.Yield or t is ast.YieldFrom:
+                if func is not None:
+                    yields.add(id(func))
+            elif t is ast.Assign or t is ast.AnnAssign or t is ast.AugAssign:
+                if func is not None and type(func) in funcs:
+                    stores[id(func)].append(n)
+            elif t is ast.Import or t is ast.ImportFrom:
+                if top:
+                    for al in n.names:
+                        if al.name != "*":
+                            k = (al.asname or al.name).partition(".")[0]
+                            counts[k] = counts.get(k, 0) + w
+                continue
+            elif t is ast.ExceptHandler and n.name and top:
+                counts[n.name] = counts.get(n.name, 0) + 2
+            cw = 2 if t in _NESTING else w
+            for f in n._fields:
+                v = getattr(n, f, None)
+                if type(v) is list:
+                    for x in v:
+                        if isinstance(x, ast.AST):
+                            stack.append((x, func, in_class, cw))
+                elif isinstance(v, ast.AST):
+                    stack.append((v, func, in_class, cw))
+        self.counts = counts
+        self.globals = globals_
+        self.yields = yields
+        self.stores = stores
 
 
 # --- the table of static modules ------------------------------------------------------

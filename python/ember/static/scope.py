@@ -89,64 +89,77 @@ def collect_locals(func_node: ast.AST) -> tuple:
                 counts[p.arg] += 1
 
     stack = list(func_node.body) if isinstance(func_node.body, list) else [func_node.body]
+    Name, Store, Del = ast.Name, ast.Store, ast.Del
+    funcs = (ast.FunctionDef, ast.AsyncFunctionDef)
+    comps = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
     while stack:
         n = stack.pop()
-        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        t = type(n)
+        if t is Name:
+            ct = type(n.ctx)
+            if ct is Store:
+                bump(n.id)
+            elif ct is Del:
+                bump(n.id)
+                counts[n.id] += 1
+            continue
+        if t in funcs or t is ast.ClassDef:
             bump(n.name)
             stack.extend(n.decorator_list)
-            if not isinstance(n, ast.ClassDef):
-                stack.extend(d for d in n.args.defaults)
-                stack.extend(d for d in n.args.kw_defaults if d is not None)
-            else:
+            if t is ast.ClassDef:
                 stack.extend(n.bases)
+            else:
+                stack.extend(n.args.defaults)
+                stack.extend(d for d in n.args.kw_defaults if d is not None)
             continue
-        if isinstance(n, ast.Lambda):
+        if t is ast.Lambda:
             stack.extend(n.args.defaults)
             continue
-        if isinstance(n, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
-            # only walrus targets inside comprehensions leak into the function
+        if t in comps:
             for sub in ast.walk(n):
-                if isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name):
+                if type(sub) is ast.NamedExpr and type(sub.target) is Name:
                     bump(sub.target.id)
             continue
-        if isinstance(n, ast.Global):
+        if t is ast.Global:
             globals_.update(n.names)
             continue
-        if isinstance(n, ast.Nonlocal):
+        if t is ast.Nonlocal:
             nonlocals.update(n.names)
             continue
-        if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
-            bump(n.id)
-            if isinstance(n.ctx, ast.Del):
-                counts[n.id] += 1
-        elif isinstance(n, (ast.Import, ast.ImportFrom)):
+        if t is ast.Import or t is ast.ImportFrom:
             for al in n.names:
                 if al.name != "*":
                     bump((al.asname or al.name).partition(".")[0])
-        elif isinstance(n, ast.ExceptHandler) and n.name:
+            continue
+        if t is ast.ExceptHandler and n.name:
             bump(n.name)
             counts[n.name] += 1
-        elif isinstance(n, (ast.MatchAs, ast.MatchStar)) and n.name:
+        elif (t is ast.MatchAs or t is ast.MatchStar) and n.name:
             bump(n.name)
             counts[n.name] += 1
-        elif isinstance(n, ast.MatchMapping) and n.rest:
+        elif t is ast.MatchMapping and n.rest:
             bump(n.rest)
             counts[n.rest] += 1
-        elif isinstance(n, (ast.For, ast.AsyncFor)):
-            for t in ast.walk(n.target):
-                if isinstance(t, ast.Name):
-                    bump(t.id)
-                    counts[t.id] += 1  # loop targets are assigned many times
+        elif t is ast.For or t is ast.AsyncFor:
+            for x in ast.walk(n.target):
+                if type(x) is Name:
+                    bump(x.id)
+                    counts[x.id] += 1  # loop targets are assigned many times
             stack.extend(n.body)
             stack.extend(n.orelse)
             stack.append(n.iter)
             continue
-        elif isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name):
+        elif t is ast.AugAssign and type(n.target) is Name:
             bump(n.target.id)
             counts[n.target.id] += 1
             stack.append(n.value)
             continue
-        stack.extend(ast.iter_child_nodes(n))
+        for f in n._fields:
+            v = getattr(n, f, None)
+            if type(v) is list:
+                stack.extend(x for x in v if isinstance(x, ast.AST))
+            elif isinstance(v, ast.AST):
+                stack.append(v)
     for g in globals_ | nonlocals:
         locals_.discard(g)
     return locals_, counts, globals_, nonlocals

@@ -1,0 +1,187 @@
+"""Typed class layouts, inheritance in both directions, final."""
+import copy
+import pickle
+import sys
+
+import pytest
+
+
+SRC = """
+import __static__
+from __static__ import int64, int8, double, cbool, box, allow_weakrefs
+from typing import Final, final, Optional
+
+class Point:
+    x: int
+    y: int
+    tag: str = "p"
+    hits: int64 = 0
+    def __init__(self, x: int, y: int) -> None:
+        self.x = x
+        self.y = y
+        self.scale: double = 1.5
+        self.small: int8 = -3
+
+    def norm(self) -> int:
+        return abs(self.x) + abs(self.y)
+
+    def bump(self) -> int64:
+        self.hits += 1
+        return self.hits
+
+class Point3(Point):
+    def __init__(self, x: int, y: int, z: int) -> None:
+        super().__init__(x, y)
+        self.z: int = z
+
+    def norm(self) -> int:
+        return super().norm() + abs(self.z)
+
+def total(p: Point) -> int:
+    return p.norm()
+
+@final
+class Leaf:
+    v: Optional[str] = None
+
+class Counter:
+    count = 0
+    def inc(self) -> None:
+        self.count += 1
+
+@allow_weakrefs
+class Weak:
+    pass
+
+class WithDict:
+    __slots__ = ("__dict__",)
+    x: int
+"""
+
+
+@pytest.fixture
+def m(sp):
+    return sp.load(SRC)
+
+
+def test_fields_are_typed_slots_without_dict(m):
+    p = m.Point(1, -2)
+    assert (p.x, p.y, p.tag, p.hits, p.scale, p.small) == (1, -2, "p", 0, 1.5, -3)
+    assert not hasattr(p, "__dict__")
+    with pytest.raises(AttributeError):
+        p.other = 1
+    layout = {row[0]: row for row in m.Point.__ember_layout__}
+    assert layout["hits"][2] == 4 and layout["scale"][2] == 9 and layout["small"][2] == 1
+    offsets = [row[1] for row in m.Point.__ember_layout__]
+    assert len(set(offsets)) == len(offsets)
+
+
+def test_wrong_typed_assignment_raises(m):
+    p = m.Point(1, 2)
+    with pytest.raises(TypeError, match=r"Point.x: expected 'int', got 'str'"):
+        p.x = "a"
+    with pytest.raises(TypeError, match=r"Point.__init__\(\) argument 'x'"):
+        m.Point("a", 2)
+    with pytest.raises(OverflowError, match=r"Point.small: value 200 out of range for int8"):
+        p.small = 200
+    with pytest.raises(TypeError):
+        p.hits = 1.5
+    p.small = 127
+    assert p.small == 127
+
+
+def test_primitive_fields_unboxed_and_wrapping(m):
+    p = m.Point(0, 0)
+    assert [p.bump() for _ in range(3)] == [1, 2, 3]
+    p.hits = 2**63 - 1
+    assert p.bump() == -(2**63)
+    with pytest.raises(AttributeError):
+        del p.hits
+
+
+def test_static_subclass_and_override(m):
+    q = m.Point3(1, 2, -3)
+    assert q.norm() == 6 and m.total(q) == 6
+    assert isinstance(q, m.Point)
+    with pytest.raises(TypeError, match="Point3.z"):
+        q.z = "x"
+
+
+def test_dynamic_subclass_of_static_class(m):
+    class Dyn(m.Point):
+        def norm(self):
+            return 100
+    d = Dyn(1, 1)
+    assert m.total(d) == 100  # overriding honoured for static callers
+    d.extra = 5  # plain subclasses get a __dict__
+    assert d.extra == 5
+    with pytest.raises(TypeError):
+        d.x = "bad"  # inherited typed fields still check
+
+
+def test_static_subclass_of_dynamic_base(sp):
+    m = sp.load("""
+        import __static__
+        class MyError(ValueError):
+            def __init__(self, code: int) -> None:
+                super().__init__("code")
+                self.code: int = code
+        def make(c: int) -> MyError:
+            return MyError(c)
+    """)
+    e = m.make(3)
+    assert isinstance(e, ValueError) and e.code == 3 and e.args == ("code",)
+    with pytest.raises(TypeError):
+        e.code = "x"
+
+
+def test_final_class_cannot_be_subclassed_at_runtime(m):
+    with pytest.raises(TypeError, match="not an acceptable base type"):
+        type("Sub", (m.Leaf,), {})
+    assert m.Leaf().v is None
+
+
+def test_class_attribute_default_becomes_field(m):
+    c = m.Counter()
+    c.inc()
+    c.inc()
+    assert c.count == 2 and m.Counter.__dict__["count"].__class__.__name__ == "TypedSlot"
+
+
+def test_weakrefs_and_dict_when_asked(m):
+    import weakref
+    w = m.Weak()
+    assert weakref.ref(w)() is w
+    with pytest.raises(TypeError):
+        weakref.ref(m.Point(1, 1))
+    d = m.WithDict()
+    d.anything = 1
+    d.x = 3
+    assert d.anything == 1 and d.x == 3
+
+
+def test_pickle_and_copy_instances(m, sp):
+    p = m.Point(4, 5)
+    p.hits = 9
+    q = copy.copy(p)
+    assert (q.x, q.y, q.hits, q.scale) == (4, 5, 9, 1.5)
+    # pickle needs the class importable by name
+    sys.modules[m.__name__] = m
+    r = pickle.loads(pickle.dumps(p))
+    assert (r.x, r.y, r.hits, r.small) == (4, 5, 9, -3)
+
+
+def test_static_and_dynamic_views_agree(m):
+    p = m.Point(1, 2)
+    p.hits = 41
+    assert p.bump() == 42 and m.Point.hits.__get__(p) == 42
+
+
+def test_metadata_for_classes(m):
+    import ember.static as st
+    meta = st.metadata(m.Point)
+    names = [f[0] for f in meta["fields"]]
+    assert {"x", "y", "tag", "hits", "scale", "small"} <= set(names)
+    assert meta["typed_layout"] and not meta["final"]
+    assert st.metadata(m.Leaf)["final"]
+    assert [r[0] for r in meta["layout"]] == [r[0] for r in m.Point.__ember_layout__]
