@@ -363,7 +363,26 @@ class OwnershipChecker {
       }
     }
     // edges
-    for (BlockId s : safeSuccessors(f_, b)) edge(b, s, owned);
+    // A CondBranch that keeps its object operand tests it for NULL: on the
+    // false edge the value is NULL and there is nothing to release (FOR_ITER's
+    // exhausted path).
+    InstrId t = instrs.empty() ? kNone : instrs.back();
+    InstrId nulled = kNone;
+    if (t != kNone) {
+      const Instr& br = f_.instr(t);
+      if (br.op == Op::CondBranch && br.target0 != br.target1 && isObj(br.operands[0]) && (br.keep_mask & 1u)) {
+        nulled = br.operands[0];
+      }
+    }
+    for (BlockId s : safeSuccessors(f_, b)) {
+      if (nulled != kNone && s == f_.instr(t).target1) {
+        Owned without = owned;
+        without.erase(nulled);
+        edge(b, s, without);
+      } else {
+        edge(b, s, owned);
+      }
+    }
   }
 
   void edge(BlockId from, BlockId to, const Owned& out) {

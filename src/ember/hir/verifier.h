@@ -30,6 +30,9 @@
 //    any unkept operand in Implicit mode), by a Phi on an edge, by Return, or
 //    by a Deopt that hands its frame state to the interpreter;
 //  - no value is used (operand or frame state) after its release;
+//  - a CondBranch that keeps (keep_mask bit 0) an object operand is a NULL
+//    test: on its false edge the value is NULL and needs no release (the
+//    builder's FOR_ITER: the item is consumed on the body path only);
 //  - nothing is owned at Return, and at every deopt point the owned values are
 //    exactly the frame state's (plus CheckNull's own operand, which is NULL on
 //    the exit): anything else would leak when the interpreter takes over.

@@ -20,7 +20,9 @@
 //    for_iter_next result) consumes it on both edges: a Decref goes at the start
 //    of each successor, after its Phis. A successor with several preds gets the
 //    edge split (new block: Decref, Branch) so the release happens on that edge
-//    only. CondBranch on a cint needs nothing.
+//    only. CondBranch on a cint needs nothing, and neither does one
+//    whose keep bit is set (the builder's FOR_ITER: the item is consumed on
+//    the true edge by the body, and is NULL on the false edge).
 //  - Error checks never consume (they only look).
 //
 // Preconditions: structurally valid IR in which every object value has exactly

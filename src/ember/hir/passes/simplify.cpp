@@ -99,7 +99,11 @@ bool foldBranches(Function& f, PassContext& ctx) {
     Instr& br = f.instr(t);
     BlockId taken = *truth ? br.target0 : br.target1;
     BlockId other = *truth ? br.target1 : br.target0;
-    bool release = f.instr(cond).kind == ValueKind::Object && consumesOperand(br, 0, ctx.ref_mode);
+    // Keep ownership balanced: a consumed object operand is released before
+    // the Branch; a kept one that the branch proved NULL (false edge) was
+    // dropped by that edge and now needs an explicit (no-op) release.
+    bool is_obj = f.instr(cond).kind == ValueKind::Object;
+    bool release = is_obj && (consumesOperand(br, 0, ctx.ref_mode) || (!*truth && (br.keep_mask & 1u)));
     int32_t bc = br.bc_index;
     br.op = Op::Branch;
     br.operands.clear();

@@ -17,7 +17,9 @@
 //         never folded);
 //       - Incref(x) answers as x does.
 //     If the CondBranch consumed an object operand (Implicit mode), a Decref of
-//     it is left before the Branch, so ownership stays balanced. The IsNone/
+//     it is left before the Branch, so ownership stays balanced; likewise when
+//     it kept the operand and the false edge is taken (that edge proved the
+//     value NULL and dropped it; see verifier.h). The IsNone/
 //     IsNull that fed it is now unused; dce removes it.
 // We do not fold IsNone/IsNull values themselves: HIR has no cint-constant
 // opcode, and every consumer in practice is a CondBranch.
