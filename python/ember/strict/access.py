@@ -19,6 +19,10 @@ from .values import (BoundMethod, ClassVal, Const, Container, FuncVal, GlobalsVa
 from .interpreter_base import MUTATING_METHODS, _MISSING, _small
 
 
+BUILTIN_TYPES = {f"builtins.{t.__name__}": t for t in (
+    str, bytes, int, float, complex, bool, tuple, frozenset, range, list, dict, set, bytearray, object)}
+
+
 class ValueAccess:
     # ---- values: truth, iteration, attributes, subscripts ------------------------------
 
@@ -106,6 +110,10 @@ class ValueAccess:
                 return self.stub_value(qual, stub, obj.owner)
             if obj.stub.effect == "class" and name in ("__init__", "__new__", "__init_subclass__"):
                 return StubVal(qual, Stub("pure"), obj.owner)
+            real_type = BUILTIN_TYPES.get(obj.qual)
+            if real_type is not None and hasattr(real_type, name):
+                # unbound methods of builtin types: str.lower, list.append, dict.get
+                return StubVal(qual, Stub("mutates" if name in MUTATING_METHODS else "pure"), obj.owner)
             return Opaque(obj.owner, qual)
         if isinstance(obj, (Container, GlobalsVal)):
             return MethodOf(obj, name)

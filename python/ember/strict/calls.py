@@ -310,7 +310,9 @@ class CallSemantics:
         if effect == "hof":
             for value in list(args) + [v for k, v in kwargs.items() if k not in ("*", "**")]:
                 for v in options(value):
-                    if isinstance(v, (FuncVal, BoundMethod, ClassVal, Wrapped)):
+                    # the callables it is given run now: user code, stubs (print!), unknowns
+                    if isinstance(v, (FuncVal, BoundMethod, ClassVal, Wrapped, StubVal)) or (
+                            isinstance(v, Opaque) and v.owner is not None and v.qual):
                         self.call(v, [self.iter_elems(a) for a in args if a is not value][:3] or [Opaque(self.owner)],
                                   {}, node)
         if effect == "module":

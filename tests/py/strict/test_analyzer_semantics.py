@@ -273,3 +273,11 @@ def test_descriptor_and_metaclass_call_are_followed():
         obj = C()
         """
     assert [(e.code, e.lineno) for e in check(meta)] == [("ST103", 4)]
+
+
+def test_higher_order_builtins_call_what_they_are_given():
+    assert codes("import __strict__\nX = list(map(print, [1, 2]))\n") == ["ST103"]
+    assert codes("import __strict__\nX = sorted(['b', 'A'], key=str.lower)\n") == []
+    assert codes("import __strict__\ndef k(x):\n    return -x\nX = sorted([1, 2], key=k)\n") == []
+    assert codes("import __strict__\nimport json\nX = list(map(json.load, []))\n") == ["ST101"]
+    assert codes("import __strict__\nimport sys\nlist.append(sys.path, 'x')\n") == ["ST102"]
