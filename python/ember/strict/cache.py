@@ -1,7 +1,7 @@
 """Analysis results cached per source hash, in memory and next to the bytecode.
 
 An analysis result depends on: the module's source, its name and package-ness,
-the analyser version, the shipped stubs, the allowlist, and the sources of the
+the analyser (its code is hashed), the shipped stubs, the allowlist, and the sources of the
 strict modules the analysis consulted (it follows calls into them). The key
 hashes all but the last; the entry records each consulted dependency's path
 and source hash, and a hit requires every one of them to be unchanged. So
@@ -42,13 +42,16 @@ def clear() -> None:
 
 
 def _stubs_digest() -> str:
+    """Hash of the shipped stubs and of the analyser's own code: upgrading either misses."""
     global _STUBS_DIGEST
     if _STUBS_DIGEST is None:
         h = hashlib.sha256()
-        for name in sorted(os.listdir(_STUB_DIR)):
-            if name.endswith(".stubs"):
-                with open(os.path.join(_STUB_DIR, name), "rb") as f:
-                    h.update(name.encode() + b"\0" + f.read())
+        package_dir = os.path.dirname(os.path.abspath(__file__))
+        for directory, suffix in ((_STUB_DIR, ".stubs"), (package_dir, ".py")):
+            for name in sorted(os.listdir(directory)):
+                if name.endswith(suffix):
+                    with open(os.path.join(directory, name), "rb") as f:
+                        h.update(name.encode() + b"\0" + f.read())
         _STUBS_DIGEST = h.hexdigest()
     return _STUBS_DIGEST
 

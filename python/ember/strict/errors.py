@@ -49,7 +49,8 @@ RULES: dict[str, Rule] = {r.code: r for r in (
     Rule("ST103", "I/O at module level",
          "input/output at import time (printing, opening files, reading input, "
          "processes) is a side effect",
-         "do the I/O in a function called explicitly (e.g. main())"),
+         "do the I/O in a function called explicitly (e.g. main()), or if this call "
+         "is acceptable at import time, allowlist '{name}' with " + ALLOWLIST_HOW),
     Rule("ST104", "dynamic change of the module namespace",
          "writing the namespace through globals()/locals()/vars() hides which names "
          "the module defines, so it cannot be proven side-effect free",
@@ -71,7 +72,8 @@ RULES: dict[str, Rule] = {r.code: r for r in (
          "patch in a function called explicitly, or in tests with ember.strict.patch()"),
     Rule("ST109", "dynamic code execution",
          "exec/eval/__import__/importlib.import_module run code the analyser cannot see",
-         "import modules statically and write the code directly"),
+         "import modules statically and write the code directly, or if '{name}' is "
+         "acceptable here, allowlist it with " + ALLOWLIST_HOW),
     Rule("ST110", "change of interpreter or process state",
          "functions such as sys.exit, atexit.register, warnings.filterwarnings, "
          "signal.signal or the random module's global generator change process-wide "

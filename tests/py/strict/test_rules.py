@@ -128,3 +128,10 @@ def test_analysis_limit_is_a_clean_error():
         + "def f40():\n    return 1\nX = f0()\n"
     errs = check(chain)
     assert [e.code for e in errs] == ["ST002"]
+
+
+def test_impure_builtin_can_be_allowlisted_by_its_qualified_name():
+    src = "import __strict__\nprint('banner')\n"
+    [error] = check(src)
+    assert "allowlist 'builtins.print'" in error.message
+    assert check(src, allowlist=["builtins.print"]) == []
