@@ -21,9 +21,7 @@ from ember.static.declarations import ModuleTable  # noqa: E402
 
 
 def sweep(root: str, limit: int | None = None, verbose: bool = False) -> tuple:
-    files = [f for f in iter_files([root]) if "site-packages" not in f and "/test/" not in f.replace(os.sep, "/")
-             or f.endswith("__init__.py")]
-    files = [f for f in files if "site-packages" not in f]
+    files = [f for f in iter_files([root]) if "site-packages" not in f]
     if limit:
         files = files[:limit]
     clean = errors = crashes = 0
@@ -32,7 +30,7 @@ def sweep(root: str, limit: int | None = None, verbose: bool = False) -> tuple:
     start = time.perf_counter()
     for f in files:
         try:
-            err = check_file(f, table, force=True, internal_errors=False)
+            err = check_file(f, table, force=True, internal_errors=False, compile_code=True)
         except RecursionError:
             err = None  # too deep for Python's own compiler as well
             clean += 1

@@ -66,6 +66,8 @@ class CheckedDict(dict):
         _check(self._specs[1], v, f"{n} value")
 
     def __init__(self, *args, **kwargs):
+        if self._params is None:
+            raise TypeError("CheckedDict must be parameterized before use (e.g. CheckedDict[int, str])")
         self.update(*args, **kwargs)
 
     def __setitem__(self, k, v):

@@ -1,0 +1,219 @@
+"""The import hook, its cache (with stale-cache invalidation across modules),
+the command-line tools and activation."""
+import importlib
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+import ember.static as st
+from ember.static import loader
+
+PY = sys.executable
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+
+
+@pytest.fixture
+def pkgdir(tmp_path, monkeypatch):
+    st.install()
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    created = []
+
+    def write(name, src):
+        path = tmp_path / f"{name}.py"
+        path.write_text(textwrap.dedent(src))
+        created.append(name)
+        importlib.invalidate_caches()
+        return path
+
+    yield write
+    for n in created:
+        sys.modules.pop(n, None)
+
+
+def test_install_is_idempotent():
+    st.install()
+    st.install()
+    assert sum(isinstance(f, loader.StaticFinder) for f in sys.meta_path) == 1
+    assert st.installed()
+
+
+def test_static_module_is_compiled(pkgdir):
+    pkgdir("ld_static1", """
+        import __static__
+        from __static__ import int8
+        class C:
+            x: int
+        def f(a: int8) -> int8:
+            return a + 1
+    """)
+    import ld_static1
+    assert ld_static1.f(127) == -128
+    assert "__ember_static__" in vars(ld_static1)
+    assert ld_static1.C.__ember_layout__[0][0] == "x"
+    assert isinstance(ld_static1.__spec__.loader, loader.StaticLoader)
+
+
+def test_plain_module_untouched(pkgdir):
+    pkgdir("ld_plain1", "X = '__static__ is mentioned but not imported first'\nimport os\n")
+    import ld_plain1
+    assert not isinstance(ld_plain1.__spec__.loader, loader.StaticLoader)
+    assert "__ember_static__" not in vars(ld_plain1)
+
+
+def test_error_module_not_imported(pkgdir):
+    pkgdir("ld_bad1", "import __static__\nx: int = 'a'\n")
+    before = set(sys.modules)
+    with pytest.raises(st.TypedSyntaxError) as info:
+        import ld_bad1  # noqa: F401
+    assert info.value.lineno == 2 and info.value.filename.endswith("ld_bad1.py")
+    assert "ld_bad1" not in sys.modules and set(sys.modules) == before
+
+
+def test_cache_is_used_on_second_import(pkgdir, monkeypatch):
+    path = pkgdir("ld_cached1", "import __static__\ndef f(x: int) -> int:\n    return x\n")
+    import ld_cached1
+    assert os.path.exists(loader.cache_path(str(path)))
+    del sys.modules["ld_cached1"]
+
+    def boom(*a, **k):
+        raise AssertionError("type-checked again despite a valid cache")
+
+    monkeypatch.setattr(loader, "compile_static", boom)
+    import ld_cached1 as again
+    assert again.f(3) == 3
+    with pytest.raises(TypeError):
+        again.f("x")
+
+
+def test_stale_cache_across_two_modules(pkgdir, monkeypatch):
+    pkgdir("ld_dep2", "import __static__\ndef f(x: int) -> int:\n    return x + 1\n")
+    pkgdir("ld_user2", "import __static__\nfrom ld_dep2 import f\ndef g() -> int:\n    return f(1)\n")
+    import ld_user2
+    assert ld_user2.g() == 2
+    for n in ("ld_user2", "ld_dep2"):
+        del sys.modules[n]
+    # the dependency changes its signature: the user's cached code is stale
+    pkgdir("ld_dep2", "import __static__\ndef f(x: str) -> str:\n    return x\n")
+    with pytest.raises(st.TypedSyntaxError, match="argument 'x' of f\\(\\) expects str, found int"):
+        import ld_user2  # noqa: F401
+    assert "ld_user2" not in sys.modules
+    # and fixing the dependency back makes the user importable again
+    sys.modules.pop("ld_dep2", None)
+    pkgdir("ld_dep2", "import __static__\ndef f(x: int) -> int:\n    return x + 2\n")
+    import ld_user2 as again
+    assert again.g() == 3
+
+
+def test_source_change_invalidates(pkgdir):
+    pkgdir("ld_src3", "import __static__\ndef f() -> int:\n    return 1\n")
+    import ld_src3
+    assert ld_src3.f() == 1
+    del sys.modules["ld_src3"]
+    pkgdir("ld_src3", "import __static__\ndef f() -> int:\n    return 2 \n")
+    import ld_src3 as again
+    assert again.f() == 2
+
+
+def run(args, cwd=None, env=None):
+    e = dict(os.environ)
+    e.pop("PYTHONJIT", None)
+    e.pop("PYTHONDONTWRITEBYTECODE", None)
+    e.update(env or {})
+    return subprocess.run([PY] + args, capture_output=True, text=True, cwd=cwd, env=e, timeout=120)
+
+
+def test_check_cli(tmp_path):
+    good = tmp_path / "good.py"
+    good.write_text("import __static__\ndef f(x: int) -> int:\n    return x\n")
+    bad = tmp_path / "bad.py"
+    bad.write_text("import __static__\n\ndef f(x: int) -> str:\n    return x\n")
+    r = run(["-m", "ember.static", "check", str(good)])
+    assert r.returncode == 0 and r.stdout == ""
+    r = run(["-m", "ember.static", "check", str(tmp_path)])
+    assert r.returncode == 1
+    assert r.stdout.strip() == f"{bad}:4:12: type mismatch: int cannot be returned from a function declared " \
+                               f"to return str"
+    assert run(["-m", "ember.static"]).returncode == 2
+
+
+def test_python_m_static_runs_program(tmp_path):
+    (tmp_path / "helper_mod.py").write_text("import __static__\nfrom __static__ import int8\n"
+                                            "def inc(x: int8) -> int8:\n    return x + 1\n")
+    prog = tmp_path / "prog.py"
+    prog.write_text("import __static__\nfrom __static__ import int8, box\nimport helper_mod\n"
+                    "def main() -> None:\n    x: int8 = 127\n    print(box(helper_mod.inc(x)), box(x + 1))\n"
+                    "main()\nimport sys\nprint(sys.argv[1:], __name__)\n")
+    r = run(["-m", "__static__", str(prog), "a"], cwd=str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split("\n")[:2] == ["-128 -128", "['a'] __main__"]
+    # without ember activated the same file runs with stand-ins (no wrapping)
+    r = run([str(prog), "a"], cwd=str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split("\n")[0] == "128 128"
+
+
+def jit_works() -> bool:
+    return run(["-X", "jit", "-c", "pass"]).returncode == 0
+
+
+def test_activation_installs_loader():
+    # the activation path itself, independent of the JIT's health
+    r = run(["-c", "import ember._boot as b, ember.static as s; b._activate_loaders({}); print(s.installed())"])
+    assert r.stdout.strip() == "True", r.stderr
+    if not jit_works():
+        pytest.skip("the JIT crashes at start-up in this build; -X jit activation not testable")
+    for args, env in ((["-X", "jit"], {}), ([], {"PYTHONJIT": "1"})):
+        r = run(args + ["-c", "import ember.static as s; print(s.installed())"], env=env)
+        assert r.stdout.strip().endswith("True"), (args, r.stdout, r.stderr)
+    r = run(["-c", "import ember.static as s; print(s.installed())"])
+    assert r.stdout.strip() == "False"
+
+
+def test_ember_run_compiles_static_main(tmp_path):
+    if not jit_works():
+        pytest.skip("the JIT crashes at start-up in this build")
+    prog = tmp_path / "prog2.py"
+    prog.write_text("import __static__\nfrom __static__ import uint8, box\n"
+                    "def f(x: uint8) -> uint8:\n    return x - 1\nprint(box(f(0)))\n")
+    r = run(["-m", "ember", "run", str(prog)])
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().splitlines()[-1] == "255"
+
+
+def test_pure_python_fallback_without_ember(tmp_path):
+    import shutil
+    shutil.copytree(os.path.join(ROOT, "python", "__static__"), tmp_path / "__static__")
+    prog = tmp_path / "prog3.py"
+    prog.write_text(textwrap.dedent("""
+        import __static__
+        from __static__ import int8, box, unbox, cast, CheckedDict, CheckedList, Array, int64, crange, clen
+        import sys
+        assert "ember" not in sys.modules
+        def f(x: int8) -> int8:
+            return x + 1
+        d = CheckedDict[str, int]({"a": 1})
+        try:
+            d["b"] = "x"
+        except TypeError as e:
+            print("checked", e)
+        a = Array[int64](2)
+        a[1] = 5
+        t = 0
+        for i in crange(3):
+            t += i
+        print(box(f(127)), unbox(3), cast(int, 4), list(a), t, clen([1]), type(d).__module__)
+    """))
+    r = subprocess.run([PY, "-S", "-E", "-s", str(prog)], capture_output=True, text=True, cwd=str(tmp_path), timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["checked CheckedDict[str, int] value: expected 'int', got 'str'",
+                                     "128 3 4 [0, 5] 3 1 __static__"]
+
+
+def test_pure_flag_selects_fallback():
+    r = run(["-c", "import __static__, __static__._fallback as f; print(__static__.CheckedDict is f.CheckedDict)"],
+            env={"EMBER_STATIC_PURE": "1"})
+    assert r.stdout.strip() == "True"
