@@ -141,6 +141,10 @@ class Compiler(ExprLowering, StmtLowering):
                 declared = vt
             elif s.store_counts.get(name, 0) == 1 and not isinstance(vt, T.SpecialRef) and s is self.scope:
                 declared = vt
+            elif _is_static_instance(vt) and s is self.scope:
+                # several assignments: a static class type from the first one
+                # is the local's declared type (later ones are checked)
+                declared = vt
             else:
                 declared = T.DYNAMIC
             s.types[name] = declared
@@ -531,6 +535,12 @@ class Compiler(ExprLowering, StmtLowering):
         new = ast.Module(tree.body[:marker + 1] + prologue + body + epilogue, [])
         self.metadata = meta
         return new
+
+
+def _is_static_instance(t: T.Type) -> bool:
+    if isinstance(t, T.OptionalType):
+        t = t.inner
+    return isinstance(t, T.ClassType) and t.info is not None
 
 
 def _set_default(name: str, value: ast.expr) -> ast.stmt:

@@ -106,7 +106,25 @@ class ExprLowering:
         return expected, const(v)
 
     def e_Name(self, node: ast.Name, expected):
+        if isinstance(expected, T.PrimType):
+            v = self.final_constant(node.id)
+            if v is not None:
+                return self.prim_literal(node, v, expected)
         return self.name_type(node.id, node), ast.Name(node.id, ast.Load())
+
+    def final_constant(self, name: str):
+        """The literal value of a module-level `NAME: Final = <number>`, which
+        (like a literal) may be used where a primitive is expected."""
+        stmt = self.decls.finals.get(name)
+        if stmt is None or not self.name_is_global(name):
+            return None
+        v = stmt.value
+        if isinstance(v, ast.UnaryOp) and isinstance(v.op, ast.USub) and isinstance(v.operand, ast.Constant) \
+                and type(v.operand.value) in (int, float):
+            return -v.operand.value
+        if isinstance(v, ast.Constant) and type(v.value) in (int, float, bool):
+            return v.value
+        return None
 
     def e_JoinedStr(self, node, expected):
         values = []
@@ -146,6 +164,8 @@ class ExprLowering:
     # --- operators --------------------------------------------------------------------------
     def _is_int_literal(self, node) -> bool:
         if isinstance(node, ast.Constant) and type(node.value) in (int, float, bool):
+            return True
+        if isinstance(node, ast.Name) and self.final_constant(node.id) is not None:
             return True
         return isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd, ast.Invert)) \
             and self._is_int_literal(node.operand)
@@ -240,6 +260,11 @@ class ExprLowering:
             types.append(t)
             nodes.append(n)
         if any(t.is_prim for t in types):
+            if all(t == T.CBOOL or not t.is_prim for t in types) and not all(t == T.CBOOL for t in types):
+                # a cbool is a bool at run time, so mixing it with objects only
+                # yields an object (`x is None or a < b`)
+                return (T.BOOL if all(t in (T.CBOOL, T.BOOL) for t in types) else T.DYNAMIC), \
+                    ast.BoolOp(node.op, nodes)
             if not all(t == types[0] for t in types):
                 self.err(node, "cannot mix " + " and ".join(sorted({t.name for t in types}))
                          + " in a boolean operation")
@@ -276,6 +301,8 @@ class ExprLowering:
             types.append(rt_)
             nodes.append(rn)
         new = ast.Compare(nodes[0], list(node.ops), nodes[1:])
+        if all(isinstance(op, (ast.Is, ast.IsNot, ast.In, ast.NotIn)) for op in node.ops):
+            return T.BOOL, new
         return (T.CBOOL if types[0].is_prim else T.BOOL if all(
             t in (T.INT, T.BOOL, T.FLOAT, T.STR) for t in types) else T.DYNAMIC), new
 

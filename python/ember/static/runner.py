@@ -20,7 +20,12 @@ def run_path(path: str, argv: list | None = None) -> None:
         return
     with open(path, "rb") as f:
         data = f.read()
-    result = compile_static(data, path, "__main__")
+    from .errors import TypedSyntaxError
+    try:
+        result = compile_static(data, path, "__main__")
+    except TypedSyntaxError as exc:
+        print(exc.format(), file=sys.stderr)
+        raise SystemExit(1)
     main = types.ModuleType("__main__")
     main.__file__ = path
     main.__builtins__ = __builtins__

@@ -211,6 +211,8 @@ class StmtLowering:
             self.err(tgt, f"primitive {bt.name} has no attribute '{attr}'")
         want = None
         where = None
+        if isinstance(bt, T.OptionalType):
+            bt = bt.inner  # None has no attributes: the store raises AttributeError at run time
         info = bt.info if isinstance(bt, T.ClassType) else None
         if isinstance(bt, T.ClassRef) and bt.instance.info is not None:
             found = bt.instance.info.lookup(attr)
@@ -312,7 +314,8 @@ class StmtLowering:
             if isinstance(ft, T.SpecialRef) and ft.what == "crange":
                 return self.crange_loop(s)
         itype, inode = self.obj_expr(it, "iterable")
-        if isinstance(itype, T.ClassType) and itype.key == "__static__.Array" and isinstance(s.target, ast.Name):
+        if isinstance(itype, T.ClassType) and itype.key in ("__static__.Array", "__static__.CheckedList") \
+                and isinstance(s.target, ast.Name) and not itype.args[0].is_dynamic:
             et = itype.args[0]
             self.declare_loop_var(s.target, et)
             return [node_type(ast.Name(s.target.id, ast.Store()), inode, self.stmts(s.body),
@@ -354,8 +357,8 @@ class StmtLowering:
         if prev is not None and prev != t and (prev.is_prim or target.id in scope.annotated):
             self.err(target, f"type mismatch: {t.name} cannot be assigned to {prev.name}")
         if prev is None:
-            scope.types[target.id] = t if t.is_prim else T.DYNAMIC
-            self.note_local(target.id, scope.types[target.id])
+            scope.types[target.id] = t
+            self.note_local(target.id, t)
 
     def s_With(self, s, node_type=ast.With):
         items = []
