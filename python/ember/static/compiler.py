@@ -259,10 +259,10 @@ class Compiler(ExprLowering, StmtLowering):
         if self.meta is not None and self.scope.function_scope() is self.meta["_scope"]:
             self.meta["locals"][name] = t.name
 
-    def note_call(self, node, kind, fi):
+    def note_call(self, node, kind, fi, unproven=()):
         if self.meta is not None:
             target = fi.full_name if fi is not None else None
-            self.meta["calls"].append([node.lineno, node.col_offset, kind, target])
+            self.meta["calls"].append([node.lineno, node.col_offset, kind, target, list(unproven)])
 
     def note_prim_op(self, node, op):
         if self.meta is not None:

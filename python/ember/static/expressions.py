@@ -474,19 +474,20 @@ class ExprLowering:
         params = fi.call_params(bound)
         fname = fi.qualname + "()"
         if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
-            self.note_call(node, "static", fi)
+            self.note_call(node, "unpacked", fi, ["*"])
             return (result or fi.visible_return), self.dynamic_call(node, fn)
         positional = [p for p in params if p.kind != "kwonly"]
         if len(node.args) > len(positional) and not fi.vararg:
             self.err(node, f"{fname} takes {len(positional)} positional argument"
                            f"{'s' if len(positional) != 1 else ''} but {len(node.args)} were given")
         bound_args: dict = {}
+        unproven: list = []
         new_args = []
         for i, a in enumerate(node.args):
             if i < len(positional):
                 p = positional[i]
                 bound_args[p.name] = a
-                new_args.append(self.check_arg(a, p, fname))
+                new_args.append(self.check_arg(a, p, fname, unproven))
             else:
                 new_args.append(self.obj_expr(a, "Call argument")[1])
         new_kws = []
@@ -502,11 +503,15 @@ class ExprLowering:
             if p.name in bound_args:
                 self.err(k.value, f"{fname} got multiple values for argument '{p.name}'")
             bound_args[p.name] = k.value
-            new_kws.append(ast.keyword(k.arg, self.check_arg(k.value, p, fname)))
+            new_kws.append(ast.keyword(k.arg, self.check_arg(k.value, p, fname, unproven)))
         for p in params:
             if p.name not in bound_args and not p.has_default:
                 self.err(node, f"{fname} missing required argument '{p.name}'")
-        self.note_call(node, "static", fi)
+        kind = "direct"
+        if bound and fi.kind in ("method", "property") and not fi.final and not (fi.owner and fi.owner.final) \
+                and result is None:
+            kind = "virtual"
+        self.note_call(node, kind, fi, unproven)
         rtype = result or fi.visible_return
         if fi.inline and fi.module == self.decls.name and not node.keywords:
             inlined = self.try_inline(fi, new_args)
@@ -514,10 +519,13 @@ class ExprLowering:
                 return rtype, inlined
         return rtype, ast.Call(fn, new_args, new_kws)
 
-    def check_arg(self, a, p, fname):
+    def check_arg(self, a, p, fname, unproven: list):
         t, n = self.expr(a, p.type)
-        if T.assignable(t, p.type) == "error":
+        r = T.assignable(t, p.type)
+        if r == "error":
             self.err(a, f"type mismatch: argument '{p.name}' of {fname} expects {p.type.name}, found {t.name}")
+        if r == "check":
+            unproven.append(p.name)
         return n
 
     def try_inline(self, fi: FunctionInfo, args):

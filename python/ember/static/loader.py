@@ -115,6 +115,7 @@ def compile_file(fullname: str, path: str, data: bytes):
     result = compile_static(data, path, fullname, table)
     if result is None:
         return None
+    _strict_analysis(data, path, fullname)
     write_cache(path, src_hash, _transitive_deps(result.decls, table), result.code)
     return result.code
 
@@ -131,6 +132,26 @@ class StaticLoader(importlib.machinery.SourceFileLoader):
     def exec_module(self, module):
         super().exec_module(module)
         _strict_hook(module)
+
+
+def _strict_analysis(data: bytes, path: str, fullname: str) -> None:
+    """`import __static__` implies strict: run ember.strict's analysis (when
+    that package provides it) once the module type-checks; its errors stop
+    the import like type errors do. Only on a fresh compile: a cached module
+    passed both."""
+    try:
+        import ember.strict as strict
+    except ImportError:
+        return
+    analyze = getattr(strict, "analyze_source", None)
+    if analyze is None:
+        return
+    errors = analyze(importlib.util.decode_source(data), path, fullname)
+    if errors:
+        exc_type = getattr(strict, "StrictModuleError", None)
+        if exc_type is not None:
+            raise exc_type(fullname, errors)
+        raise ImportError("; ".join(e.format() for e in errors), name=fullname)
 
 
 def _strict_hook(module) -> None:

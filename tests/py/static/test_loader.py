@@ -217,3 +217,18 @@ def test_pure_flag_selects_fallback():
     r = run(["-c", "import __static__, __static__._fallback as f; print(__static__.CheckedDict is f.CheckedDict)"],
             env={"EMBER_STATIC_PURE": "1"})
     assert r.stdout.strip() == "True"
+
+
+def test_static_implies_strict(pkgdir):
+    strict = pytest.importorskip("ember.strict")
+    if not hasattr(strict, "analyze_source") or not hasattr(strict, "make_strict_module"):
+        pytest.skip("ember.strict does not offer the analysis hooks")
+    pkgdir("ld_strict_ok", "import __static__\ndef f(x: int) -> int:\n    return x\n")
+    import ld_strict_ok
+    assert strict.is_strict_module(ld_strict_ok)
+    with pytest.raises(AttributeError):
+        ld_strict_ok.f = None
+    pkgdir("ld_strict_bad", "import __static__\nprint('side effect at import')\n")
+    with pytest.raises(strict.StrictModuleError):
+        import ld_strict_bad  # noqa: F401
+    assert "ld_strict_bad" not in sys.modules

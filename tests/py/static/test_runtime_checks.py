@@ -142,4 +142,4 @@ def test_static_callers_skip_nothing_observable(sp):
     """)
     assert m.outer(3) == 8
     meta = m.__ember_static__["functions"]["outer"]
-    assert meta["calls"][0][2:] == ["static", f"{m.__name__}.inner"]
+    assert meta["calls"][0][2:] == ["direct", f"{m.__name__}.inner", []]
