@@ -802,11 +802,8 @@ class ModuleTable:
         if name in ("__static__", "typing", "__future__") or name.startswith("ember."):
             return None
         try:
-            mod = sys.modules.get(name)
-            spec = getattr(mod, "__spec__", None) if mod is not None else None
-            if spec is None:
-                spec = importlib.util.find_spec(name)
-        except (ImportError, ValueError, AttributeError, SyntaxError, Exception):
+            spec = _find_spec_without_importing(name)
+        except Exception:  # a broken finder or package on sys.path: not static
             return None
         origin = getattr(spec, "origin", None) if spec is not None else None
         if not origin or not origin.endswith(".py") or not os.path.isfile(origin):
@@ -856,6 +853,28 @@ class ModuleTable:
                             lines=source.splitlines())
         self.cache[name] = decls  # visible (partially) to cyclic importers
         return Collector(decls, self).run()
+
+
+def _find_spec_without_importing(name: str):
+    """Like importlib.util.find_spec, but never imports parent packages
+    (checking must not run anyone's code): walks the path finder level by
+    level using already-imported packages' specs where available."""
+    import importlib.machinery
+    parts = name.split(".")
+    path = None
+    spec = None
+    for i in range(len(parts)):
+        sub = ".".join(parts[:i + 1])
+        mod = sys.modules.get(sub)
+        spec = getattr(mod, "__spec__", None) if mod is not None else None
+        if spec is None:
+            spec = importlib.machinery.PathFinder.find_spec(sub, path)
+        if spec is None:
+            return None
+        path = spec.submodule_search_locations
+        if i < len(parts) - 1 and path is None:
+            return None
+    return spec
 
 
 def source_hash(source: str | bytes) -> str:
