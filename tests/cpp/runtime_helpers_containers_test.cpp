@@ -241,7 +241,7 @@ TEST(RuntimeHelpersCalls, CallShapesAndKwnames) {
   // Not callable.
   {
     PyObject* stack[] = {nullptr, one};
-    EXPECT_EQ(outcome(ember_h_call(stack, 2, 0)), pyOutcome("(1)()", ns));
+    EXPECT_EQ(outcome(ember_h_call(stack, 2, 0)), pyExecOutcome("one = 1\none()", ns));
   }
   for (PyObject* x : {f, o, m, one, two, three}) Py_DECREF(x);
   Py_DECREF(ns);
