@@ -66,6 +66,20 @@ Names::Names(const Function& f, PrintOptions opts)
   }
 }
 
+PyObject* Names::codeObjectFor(int64_t imm) const {
+  if (f_.code == nullptr || imm == 0 || !Py_IsInitialized()) return nullptr;
+  // Compare addresses only: an immediate that is not one of these pointers is
+  // never dereferenced.
+  for (PyObject* tuple : {f_.code->co_names, f_.code->co_consts}) {
+    if (tuple == nullptr || !PyTuple_Check(tuple)) continue;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(tuple); i++) {
+      PyObject* item = PyTuple_GET_ITEM(tuple, i);
+      if (reinterpret_cast<intptr_t>(item) == imm) return item;
+    }
+  }
+  return nullptr;
+}
+
 std::string Names::value(InstrId id) const {
   if (id < value_num_.size() && value_num_[id] != kNone) return "v" + std::to_string(value_num_[id]);
   if (id == kNone) return "v!none";
@@ -145,9 +159,16 @@ std::string Names::instr(InstrId id) const {
     }
   }
   if (ins.bc_index >= 0) s += " @" + std::to_string(ins.bc_index);
-  if (ins.op == Op::LoadConst && ins.obj != nullptr && opts_.const_reprs) {
-    std::string r = constRepr(ins.obj);
-    if (!r.empty()) s += "  # " + r;
+  if (opts_.const_reprs) {
+    std::string note;
+    if (ins.op == Op::LoadConst && ins.obj != nullptr) note = constRepr(ins.obj);
+    for (int64_t imm : {ins.imm0, ins.imm1}) {
+      PyObject* named = codeObjectFor(imm);
+      if (named == nullptr) continue;
+      if (!note.empty()) note += "; ";
+      note += constRepr(named);
+    }
+    if (!note.empty()) s += "  # " + note;
   }
   return s;
 }

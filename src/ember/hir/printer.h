@@ -27,7 +27,10 @@
 // (so `LoadLocal imm0=0` shows its slot), `keep=0x..` when non-zero, `-> bbT [bbF]` targets,
 // `fs{@bc: stack values}` when a frame state is attached, `@bc` (the bytecode
 // origin) when known. A LoadConst whose `obj` is set gets a trailing comment
-// with a truncated repr; the parser ignores comments and yields obj = nullptr,
+// with a truncated repr, and so does an immediate that holds the address of
+// an entry of the function's co_names/co_consts (a name for load_attr etc.;
+// the number itself is printed as is, so such dumps differ between runs); the
+// parser ignores comments and yields obj = nullptr,
 // so print(parse(text)) == text exactly when no constant carries an object, and
 // equals text minus those comments otherwise.
 #pragma once
@@ -40,7 +43,7 @@
 namespace ember::hir {
 
 struct PrintOptions {
-  bool const_reprs = true;  // `# repr` comments on LoadConst with obj set
+  bool const_reprs = true;  // `# repr` comments (LoadConst obj, name immediates)
 };
 
 // The whole function.
@@ -61,6 +64,9 @@ class Names {
   std::string blockHeader(BlockId id) const;
 
  private:
+  // The co_names/co_consts entry whose address is `imm`, if any.
+  PyObject* codeObjectFor(int64_t imm) const;
+
   const Function& f_;
   PrintOptions opts_;
   std::vector<BlockId> order_;
