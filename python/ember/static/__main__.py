@@ -104,7 +104,10 @@ def main(argv: list) -> int:
     table = ModuleTable(sources)
     errors = 0
     for f in files:
-        err = check_file(f, table, force)
+        try:
+            err = check_file(f, table, force)
+        except SyntaxError as exc:  # only CPython's compiler rejects it
+            err = TypedSyntaxError(f"syntax error: {exc.msg}", f, exc.lineno or 1, (exc.offset or 1) - 1)
         if err is not None:
             errors += 1
             print(err.format())

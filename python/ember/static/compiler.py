@@ -358,7 +358,7 @@ class Compiler(ExprLowering, StmtLowering):
         del meta["_scope"]
         self.functions_meta[fi.qualname] = meta
         cls = ast.AsyncFunctionDef if isinstance(node, ast.AsyncFunctionDef) else ast.FunctionDef
-        new = cls(node.name, args, body, decorators, node.returns, None, [])
+        new = cls(node.name, args, body, decorators, node.returns, None, list(getattr(node, "type_params", [])))
         return [new]
 
     def inline_body(self, fi: FunctionInfo):
@@ -420,7 +420,7 @@ class Compiler(ExprLowering, StmtLowering):
             body = self.stmts(s.body) or [ast.Pass()]
         finally:
             self.pop_scope()
-        return [ast.ClassDef(s.name, bases, kws, body, decos, [])]
+        return [ast.ClassDef(s.name, bases, kws, body, decos, list(getattr(s, "type_params", [])))]
 
     def lower_static_class(self, s: ast.ClassDef, info: ClassInfo):
         bases = [self.obj_expr(b, "base class")[1] for b in s.bases]
@@ -493,7 +493,7 @@ class Compiler(ExprLowering, StmtLowering):
             body = prefix + body
         if not body:
             body = [ast.Pass()]
-        out = [ast.ClassDef(s.name, bases, kws, body, decos, [])]
+        out = [ast.ClassDef(s.name, bases, kws, body, decos, list(getattr(s, "type_params", [])))]
         fields_meta = []
         if layout or info.final:
             rows = []
@@ -591,7 +591,13 @@ def compile_static(source: str | bytes, filename: str, modname: str, table: Modu
         code = None
         if compile_code:
             ast.fix_missing_locations(new_tree)
-            code = compile(new_tree, filename, "exec", dont_inherit=True)
+            try:
+                code = compile(new_tree, filename, "exec", dont_inherit=True)
+            except SyntaxError:
+                # Errors only CPython's compiler detects (misplaced __future__,
+                # bad `nonlocal`...) are the user's: report CPython's own.
+                compile(source, filename, "exec", dont_inherit=True)
+                raise
     except TypedSyntaxError:
         raise
     except RecursionError:

@@ -42,6 +42,10 @@ class StmtLowering:
         _, v = self.expr(s.value)
         return [ast.Expr(v)]
 
+    def s_TypeAlias(self, s):
+        # `type X = ...` (3.12): evaluated lazily, names only; nothing to type
+        return [s]
+
     def s_Pass(self, s):
         return [ast.Pass()]
 
