@@ -119,6 +119,8 @@ class ValueAccess:
             return MethodOf(obj, name)
         if isinstance(obj, SuperVal):
             return self.super_attr(obj, name)
+        if isinstance(obj, Wrapped) and obj.how == "property" and name in ("setter", "getter", "deleter"):
+            return MethodOf(obj, name)
         if isinstance(obj, FuncVal):
             if name in ("__name__", "__qualname__"):
                 return Const(obj.name)

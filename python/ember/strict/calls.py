@@ -118,6 +118,8 @@ class CallSemantics:
         if func.qual:
             return display(func.qual)
         target = node.func if isinstance(node, ast.Call) else node
+        if not isinstance(target, ast.expr):
+            return func.describe()
         try:
             text = ast.unparse(target)
         except Exception:
@@ -431,6 +433,9 @@ class CallSemantics:
         return STR_VALUE
 
     def call_method(self, target: Val, name: str, args, kwargs, node) -> Val:
+        if isinstance(target, Wrapped):       # @prop.setter / .getter / .deleter: a new property
+            fget = args[0] if name == "getter" and args else target.func
+            return Wrapped("property", fget, self.owner)
         if isinstance(target, Const):
             if all(isinstance(a, Const) and _small(a.value) for a in args) and not kwargs \
                     and _small(target.value) and all(not isinstance(a.value, int) or abs(a.value) < 10_000

@@ -582,7 +582,8 @@ class Interpreter(ValueAccess, CallSemantics):
                 self.report(EFFECT_CODES[b.stub.effect], node,
                             f"Class '{clsname}' uses '{display(b.qual)}' as {role}", b.qual)
             elif isinstance(b, Opaque) and b.owner != self.owner:
-                self.report("ST101", node, f"Module-level call of non-strict value '{b.describe()}' "
+                self.report("ST101", node, f"Module-level call of non-strict value "
+                            f"'{b.qual or self.callee_text(b, node)}' "
                             f"is prohibited ({role} of class '{clsname}': its metaclass and "
                             "__init_subclass__ run when the class is created)", b.qual)
 

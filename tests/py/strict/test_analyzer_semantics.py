@@ -281,3 +281,23 @@ def test_higher_order_builtins_call_what_they_are_given():
     assert codes("import __strict__\ndef k(x):\n    return -x\nX = sorted([1, 2], key=k)\n") == []
     assert codes("import __strict__\nimport json\nX = list(map(json.load, []))\n") == ["ST101"]
     assert codes("import __strict__\nimport sys\nlist.append(sys.path, 'x')\n") == ["ST102"]
+
+
+def test_property_setter_decorator_keeps_the_getter():
+    src = """\
+        import __strict__
+        class C:
+            @property
+            def v(self):
+                print("get")
+            @v.setter
+            def v(self, value):
+                pass
+        """
+    assert codes(src) == []
+    assert [(e.code, e.lineno) for e in check(src + "x = C().v\n")] == [("ST103", 5)]
+
+
+def test_unknown_base_is_named_by_its_source_text():
+    [error] = check("import __strict__\nBase = type(len)\nclass C(Base):\n    pass\n")
+    assert error.code == "ST101" and "'Base'" in error.message
