@@ -301,3 +301,29 @@ def test_property_setter_decorator_keeps_the_getter():
 def test_unknown_base_is_named_by_its_source_text():
     [error] = check("import __strict__\nBase = type(len)\nclass C(Base):\n    pass\n")
     assert error.code == "ST101" and "'Base'" in error.message
+
+
+def test_values_imported_from_strict_modules_keep_their_owner(tmp_path):
+    (tmp_path / "cfg.py").write_text(
+        "import __strict__\nCONFIG = {'debug': False}\nclass Klass:\n    level = 1\n"
+        "    def __init__(self):\n        self.items = []\n")
+    from ember.strict.analyzer import analyze
+    src = ("import __strict__\nfrom cfg import CONFIG, Klass\nCONFIG['debug'] = True\n"
+           "Klass.level = 2\nobj = Klass()\nobj.extra = 1\nobj.items.append(1)\nmine = dict(CONFIG)\n"
+           "mine['debug'] = True\n")
+    result = analyze(src, str(tmp_path / "user.py"), "user", search_path=[str(tmp_path)], allowlist=())
+    assert [(e.code, e.lineno) for e in result.errors] == [("ST102", 3), ("ST108", 4)]
+    assert "owned by module 'cfg'" in result.errors[0].message
+
+
+def test_generated_benchmark_module_is_accepted():
+    # the 1,000-line module of bench/strict_analysis.py exercises most accepted constructs
+    import importlib.util
+    import pathlib
+    path = pathlib.Path(__file__).resolve().parents[3] / "bench" / "strict_analysis.py"
+    spec = importlib.util.spec_from_file_location("strict_bench_module", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    source = bench.build_module(1000)
+    assert source.count("\n") >= 1000
+    assert check(source) == []
