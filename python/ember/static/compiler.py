@@ -359,7 +359,24 @@ class Compiler(ExprLowering, StmtLowering):
         self.functions_meta[fi.qualname] = meta
         cls = ast.AsyncFunctionDef if isinstance(node, ast.AsyncFunctionDef) else ast.FunctionDef
         new = cls(node.name, args, body, decorators, node.returns, None, list(getattr(node, "type_params", [])))
-        return [new]
+        out = [new]
+        if self.has_direct_entry(fi):
+            # static callers with proven arguments call the unchecked function
+            alias = direct_alias(fi)
+            meta["direct_entry"] = alias
+            out.append(ast.Assign([ast.Name(alias, ast.Store())],
+                                  ast.Attribute(ast.Name(node.name, ast.Load()), "__ember_func__", ast.Load())))
+        return out
+
+    def has_direct_entry(self, fi: FunctionInfo) -> bool:
+        """Module-level static functions of this module bound once (static
+        modules are strict, so nobody rebinds them) with entry checks get an
+        unchecked alias `__ember_direct_<name>__` for proven static calls."""
+        if fi.owner is not None or fi.module != self.decls.name or fi.other_decorators or fi.inline:
+            return False
+        if self.decls.functions.get(fi.name) is not fi:
+            return False
+        return any(self.spec(p.type) is not None for p in fi.params)
 
     def inline_body(self, fi: FunctionInfo):
         if fi.qualname in self.inline_cache:
@@ -535,6 +552,10 @@ class Compiler(ExprLowering, StmtLowering):
         new = ast.Module(tree.body[:marker + 1] + prologue + body + epilogue, [])
         self.metadata = meta
         return new
+
+
+def direct_alias(fi: FunctionInfo) -> str:
+    return f"__ember_direct_{fi.name}__"
 
 
 def _is_static_instance(t: T.Type) -> bool:

@@ -517,6 +517,10 @@ class ExprLowering:
             inlined = self.try_inline(fi, new_args)
             if inlined is not None:
                 return rtype, inlined
+        if kind == "direct" and not unproven and result is None and not bound and isinstance(node.func, ast.Name) \
+                and self.name_is_global(node.func.id) and self.has_direct_entry(fi):
+            from .compiler import direct_alias
+            fn = ast.Name(direct_alias(fi), ast.Load())
         return rtype, ast.Call(fn, new_args, new_kws)
 
     def check_arg(self, a, p, fname, unproven: list):

@@ -143,3 +143,24 @@ def test_static_callers_skip_nothing_observable(sp):
     assert m.outer(3) == 8
     meta = m.__ember_static__["functions"]["outer"]
     assert meta["calls"][0][2:] == ["direct", f"{m.__name__}.inner", []]
+
+
+def test_proven_static_calls_skip_the_entry_check(sp):
+    m = sp.load("""
+        import __static__
+        def inner(x: int) -> int:
+            return x + 1
+        def outer(x: int) -> int:
+            return inner(x)
+        def from_dynamic(x) -> int:
+            return inner(x)
+    """)
+    meta = m.__ember_static__["functions"]
+    assert meta["inner"]["direct_entry"] == "__ember_direct_inner__"
+    assert m.__ember_direct_inner__ is m.inner.__ember_func__
+    assert "__ember_direct_inner__" in m.outer.__code__.co_names
+    assert "__ember_direct_inner__" not in m.from_dynamic.__code__.co_names
+    assert meta["from_dynamic"]["calls"][0][4] == ["x"]
+    assert m.outer(1) == 2
+    with pytest.raises(TypeError, match=r"inner\(\) argument 'x'"):
+        m.from_dynamic("a")
