@@ -9,7 +9,8 @@ to the rest of the import system, untouched.
 ``StrictSourceLoader.exec_module``:
 1. analyses the source (cached per source hash, see cache.py); errors raise
    ``StrictModuleError`` (an ImportError) before any of the module's code runs,
-   and the import system removes the half-made module from sys.modules;
+   and the import system removes the half-made module from sys.modules
+   (a syntax error is raised as the usual SyntaxError);
 2. runs the body like ``SourceFileLoader`` (same .pyc caching);
 3. locks the module: ``make_strict_module`` then ``freeze_classes``.
 
@@ -40,6 +41,9 @@ class StrictSourceLoader(importlib.machinery.SourceFileLoader):
         from .cache import analyze_cached
         source = self.get_source(self.name)
         result = analyze_cached(source, self.path, self.name, is_package=self.is_package(self.name))
+        if any(e.code == "ST001" for e in result.errors):
+            # a syntax error is reported the way Python always reports it
+            self.get_code(self.name)
         if result.errors:
             raise StrictModuleError(self.name, result.errors)
         super().exec_module(module)

@@ -45,11 +45,13 @@ class Session:
     def module_val(self, name: str) -> ModuleVal:
         mv = self.modules.get(name)
         if mv is None:
-            record = self.resolver.resolve(name) if name not in self.in_progress else None
-            mv = ModuleVal(name, record if record is not None and record.marker else None)
-            if name in self.in_progress:
+            if name in self.in_progress:      # being analysed right now (a cycle, or itself)
+                mv = ModuleVal(name, None, strict=True)
                 mv.namespace = self.in_progress[name].scope
-                mv.record = True  # strict: it is being analysed right now
+            else:
+                record = self.resolver.resolve(name)
+                strict = record is not None and record.marker is not None
+                mv = ModuleVal(name, record if strict else None, strict)
             self.modules[name] = mv
         parts = name.split(".")
         for i in range(1, len(parts) + 1):
@@ -57,7 +59,7 @@ class Session:
         return mv
 
     def is_strict(self, mv: ModuleVal) -> bool:
-        return mv.record is not None
+        return mv.strict
 
     def namespace_of(self, mv: ModuleVal) -> Scope | None:
         """The (possibly partial) namespace of a strict module, computed on demand."""

@@ -61,12 +61,13 @@ class Opaque(Val):
 
 
 class ModuleVal(Val):
-    __slots__ = ("name", "record", "namespace")
+    __slots__ = ("name", "record", "namespace", "strict")
 
-    def __init__(self, name: str, record=None):
+    def __init__(self, name: str, record=None, strict: bool = False):
         super().__init__(name, name)
         self.name = name
-        self.record = record          # modules.ModuleRecord for strict modules
+        self.record = record          # modules.ModuleRecord of a strict module's source
+        self.strict = strict          # opted in (strict or static): its namespace can be analysed
         self.namespace = None         # filled lazily for strict modules
 
 

@@ -201,3 +201,17 @@ def test_python_m_ember_run_activates_strict_loader(tmp_path):
     r = run_python(["-m", "ember", "run", "prog.py"], tmp_path)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip().splitlines()[-1] == "StrictModule"
+
+
+def test_syntax_error_in_strict_module_is_a_syntax_error(strict_tree):
+    strict_tree.write("lk_syntax.py", "import __strict__\ndef broken(:\n")
+    with pytest.raises(SyntaxError) as info:
+        import lk_syntax  # noqa: F401
+    assert info.value.lineno == 2 and "lk_syntax" not in sys.modules
+
+
+def test_strict_module_body_error_propagates_and_module_is_removed(strict_tree):
+    strict_tree.write("lk_raise.py", "import __strict__\nX = 1\nraise ValueError('configuration missing')\n")
+    with pytest.raises(ValueError, match="configuration missing"):
+        import lk_raise  # noqa: F401
+    assert "lk_raise" not in sys.modules
