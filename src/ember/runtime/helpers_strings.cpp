@@ -1,8 +1,9 @@
 // String helpers: FORMAT_VALUE and BUILD_STRING (f-strings), 3.12.
 //
 // FORMAT_VALUE applies the optional conversion (!s, !r, !a: PyObject_Str,
-// PyObject_Repr, PyObject_ASCII) and then format(value, spec), skipping the
-// format call for an exact str with no spec, like the interpreter.
+// PyObject_Repr, PyObject_ASCII) and then PyObject_Format(value, spec), like
+// the interpreter (PyObject_Format itself returns an exact str unchanged when
+// there is no spec).
 // BUILD_STRING joins with the exported _PyUnicode_JoinArray and an empty
 // separator.
 #include "ember/runtime/helpers.h"
@@ -22,9 +23,6 @@ PyObject* ember_h_format_value(PyObject* value, PyObject* spec, int64_t conversi
   }
   if (converted == nullptr) {
     return nullptr;
-  }
-  if (PyUnicode_CheckExact(converted) && spec == nullptr) {
-    return converted;
   }
   PyObject* result = PyObject_Format(converted, spec);
   Py_DECREF(converted);
