@@ -474,3 +474,95 @@ TEST(RuntimeRecursion, LimitRaisesAndRestoresCounter) {
 }
 
 }  // namespace
+
+namespace {
+
+// Index of the first instruction with opcode `op` in the code's adaptive array.
+int findInstruction(PyCodeObject* code, int op) {
+  _Py_CODEUNIT* instrs = _PyCode_CODE(code);
+  for (int i = 0; i < static_cast<int>(Py_SIZE(code)); i++) {
+    if (instrs[i].op.code == op) return i;
+  }
+  return -1;
+}
+
+TEST(RuntimeFrames, ResumeMidLoopWithValueStack) {
+  // The deopt contract: locals in localsplus, the interpreter's value stack
+  // above them (here the range iterator under FOR_ITER), stacktop covering it,
+  // prev_instr one unit before the target instruction.
+  PyObject* func = define(
+      "def f(n):\n"
+      "  total = 0\n"
+      "  for i in range(n):\n"
+      "    total += i\n"
+      "  return total\n",
+      "f");
+  PyThreadState* ts = PyThreadState_Get();
+  PyObject** top = ts->datastack_top;
+  auto* fn = reinterpret_cast<PyFunctionObject*>(func);
+  auto* code = reinterpret_cast<PyCodeObject*>(fn->func_code);
+  int forIter = findInstruction(code, FOR_ITER);
+  ASSERT_GT(forIter, 0);
+  for (int round = 0; round < 100; round++) {
+    _PyInterpreterFrame* frame = pushFrame(ts, fn);
+    PyObject* ten = PyLong_FromLong(10);
+    ASSERT_EQ(bindArguments(ts, frame, fn, &ten, 1, nullptr), 0);
+    Py_DECREF(ten);
+    frame->localsplus[1] = PyLong_FromLong(5);  // total, as if already accumulated
+    PyObject* range = eval("range(10)");
+    frame->localsplus[code->co_nlocalsplus] = PyObject_GetIter(range);
+    Py_DECREF(range);
+    frame->stacktop = code->co_nlocalsplus + 1;
+    frame->prev_instr = _PyCode_CODE(code) + forIter - 1;
+    PyObject* r = resumeInInterpreter(ts, frame, 0);
+    ASSERT_NE(r, nullptr);
+    EXPECT_EQ(repr(r), "50");
+    Py_DECREF(r);
+  }
+  EXPECT_EQ(ts->datastack_top, top);
+  Py_DECREF(func);
+}
+
+// Creates a frame object for a linked frame without keeping it, then clears:
+// the frame object dies with the frame (the refcount-1 path).
+PyObject* transientFrameObject(PyObject*, PyObject* func) {
+  PyThreadState* ts = PyThreadState_Get();
+  auto* fn = reinterpret_cast<PyFunctionObject*>(func);
+  _PyInterpreterFrame* frame = pushFrame(ts, fn);
+  PyObject* one = PyLong_FromLong(1);
+  int rc = bindArguments(ts, frame, fn, &one, 1, nullptr);
+  Py_DECREF(one);
+  frame->prev_instr = _PyCode_CODE(frame->f_code) + frame->f_code->_co_firsttraceable;
+  linkFrame(ts, frame);
+  PyFrameObject* fo = PyEval_GetFrame();
+  bool sawOwnFrame = fo != nullptr && fo->f_frame == frame && frame->frame_obj == fo;
+  unlinkFrame(ts, frame);
+  clearAndPopFrame(ts, frame);
+  if (rc != 0 || !sawOwnFrame) {
+    PyErr_SetString(PyExc_RuntimeError, "unexpected frame state");
+    return nullptr;
+  }
+  Py_RETURN_NONE;
+}
+
+PyMethodDef kTransientDef = {"transient_frame", transientFrameObject, METH_O, nullptr};
+
+TEST(RuntimeFrames, FrameObjectNotEscapingDiesWithFrame) {
+  PyObject* target = define("def target(a):\n  return a\n", "target");
+  PyObject* fnObj = PyCFunction_New(&kTransientDef, nullptr);
+  PyThreadState* ts = PyThreadState_Get();
+  PyObject** top = ts->datastack_top;
+  Py_ssize_t before = Py_REFCNT(target);
+  for (int i = 0; i < 50; i++) {
+    PyObject* r = PyObject_CallOneArg(fnObj, target);
+    if (r == nullptr) PyErr_Print();
+    ASSERT_NE(r, nullptr);
+    Py_DECREF(r);
+  }
+  EXPECT_EQ(Py_REFCNT(target), before);
+  EXPECT_EQ(ts->datastack_top, top);
+  Py_DECREF(fnObj);
+  Py_DECREF(target);
+}
+
+}  // namespace
