@@ -21,8 +21,8 @@ Skip list invariant: ``skiplist.txt`` has one entry per line, ``name  # reason``
 and every entry must carry a reason; an entry without one makes the runner
 refuse to start (exit status 2), so nothing is skipped silently. A plain name
 (``test_socket``) excludes a whole test file; a dotted name
-(``test_os.FileTests.test_large_read``) is handed to regrtest's ``--ignore`` and
-drops only the matching test cases.
+(``test_os.FileTests.test_large_read``, or a class ``test_socket.SomeTest``) is
+handed to regrtest's ``--ignore`` and drops only the matching test cases.
 
 Output: regrtest's full output goes to ``results/log-<mode>[-quick].txt``; a
 summary (counts of passed/failed/skipped/env-changed/re-run test files, the
@@ -95,16 +95,29 @@ def read_quicklist(path: Path) -> list[str]:
     return names
 
 
+# Interpreter-behaviour variables that CPython's tests check the effect of
+# (test_cmd_line fails under PYTHONUNBUFFERED, test_compileall under
+# PYTHONDONTWRITEBYTECODE, ...). regrtest expects a clean environment, so they
+# are removed; PYTHONPATH/PYTHONHOME stay, they may be how ember is found.
+KEEP_PYTHON_VARS = {"PYTHONPATH", "PYTHONHOME"}
+
+
 def jit_environment(use_jit: bool) -> dict[str, str]:
     """The run's environment: no PYTHONJIT* at all without the JIT; with it,
     PYTHONJITALL=1 plus the caller's tuning variables (PYTHONJITVERIFY,
     PYTHONJITFILTER, PYTHONJITLOGFILE, ... -- handy when bisecting a failure),
-    minus the other mode switches."""
-    if not use_jit:
-        return {k: v for k, v in os.environ.items() if not k.startswith("PYTHONJIT")}
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONJIT", "PYTHONJITAUTO")}
-    env["PYTHONJITALL"] = "1"
+    minus the other mode switches. Other PYTHON* variables are dropped (see
+    KEEP_PYTHON_VARS)."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("PYTHON") or k in KEEP_PYTHON_VARS
+           or (use_jit and k.startswith("PYTHONJIT") and k not in ("PYTHONJIT", "PYTHONJITAUTO"))}
+    if use_jit:
+        env["PYTHONJITALL"] = "1"
     return env
+
+
+def dropped_variables(env: dict[str, str]) -> list[str]:
+    return sorted(k for k in os.environ if k.startswith("PYTHON") and k not in env)
 
 
 PROBE = r"""
@@ -245,8 +258,11 @@ def main(argv: list[str] | None = None) -> int:
            "--slowest"]
     if not args.no_rerun:
         cmd.append("--rerun")
-    for pattern in case_patterns:
-        cmd += ["-i", pattern]
+    for entry in case_patterns:
+        # regrtest matches --ignore patterns against full test ids
+        # (test.test_os.FileTests.test_x); the second form covers every test
+        # in a class or a sub-module of a test package.
+        cmd += ["-i", f"test.{entry}", "-i", f"test.{entry}.*"]
     selected: list[str] | None = None
     if args.tests or args.quick:
         wanted = args.tests or read_quicklist(QUICKLIST)
@@ -271,6 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     text = log_path.read_text(errors="replace")
     parsed = parse_regrtest(text)
     failed = parsed["lists"].get("failed", [])
+    rerun_passed = [t for t in parsed["lists"].get("rerun", []) if t not in failed]
     summary = {
         "mode": mode,
         "quick": args.quick,
@@ -278,6 +295,7 @@ def main(argv: list[str] | None = None) -> int:
         "python_version": sys.version.split()[0],
         "command": cmd,
         "env": {k: v for k, v in env.items() if k.startswith("PYTHONJIT")},
+        "env_removed": dropped_variables(env),
         "jit_probe": jit_info,
         "regrtest_exit_status": proc.returncode,
         "wall_seconds": round(wall, 1),
@@ -286,9 +304,10 @@ def main(argv: list[str] | None = None) -> int:
         "failed": len(failed),
         "skipped": parsed["counts"].get("skipped", 0) + parsed["counts"].get("resource_denied", 0),
         "env_changed": parsed["counts"].get("env_changed", 0),
-        "rerun": parsed["counts"].get("rerun", 0),
+        "rerun_then_passed": len(rerun_passed),
         "run_no_tests": parsed["counts"].get("run_no_tests", 0),
         "failing_tests": failed,
+        "passed_on_rerun": rerun_passed,
         "details": parsed["lists"],
         "test_cases": parsed.get("test_cases", {}),
         "skip_list": skips,
@@ -307,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  result: {parsed['result']}")
     print(f"  test files: passed={summary['passed']} failed={summary['failed']} "
           f"skipped={summary['skipped']} env-changed={summary['env_changed']} "
-          f"re-run={summary['rerun']} run-no-tests={summary['run_no_tests']} "
+          f"passed-on-re-run={summary['rerun_then_passed']} run-no-tests={summary['run_no_tests']} "
           f"(skip-listed, not run: {len(skips)})")
     if summary["test_cases"]:
         print("  test cases: " + " ".join(f"{k}={v}" for k, v in summary["test_cases"].items()))
@@ -315,8 +334,8 @@ def main(argv: list[str] | None = None) -> int:
         print("  FAILED: " + " ".join(failed))
     if summary["env_changed"]:
         print("  env changed: " + " ".join(parsed["lists"].get("env_changed", [])))
-    if summary["rerun"]:
-        print("  passed only on re-run: " + " ".join(parsed["lists"].get("rerun", [])))
+    if rerun_passed:
+        print("  failed first, passed on re-run (flaky?): " + " ".join(rerun_passed))
     print(f"  summary: {summary_path.relative_to(HERE.parent.parent)}  log: {summary['log']}")
 
     if failed:

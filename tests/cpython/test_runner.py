@@ -119,3 +119,11 @@ def test_jit_environment_is_explicit(monkeypatch):
     env = run.jit_environment(True)
     assert env["PYTHONJITALL"] == "1" and "PYTHONJIT" not in env
     assert env["PYTHONJITFILTER"] == "x*"  # tuning variables pass through
+
+
+def test_behaviour_variables_are_dropped(monkeypatch):
+    monkeypatch.setenv("PYTHONUNBUFFERED", "1")
+    monkeypatch.setenv("PYTHONPATH", "/somewhere")
+    for use_jit in (False, True):
+        env = run.jit_environment(use_jit)
+        assert "PYTHONUNBUFFERED" not in env and env["PYTHONPATH"] == "/somewhere"
