@@ -140,6 +140,7 @@ class ClassInfo:
     allow_weakrefs: bool = False
     user_slots: Optional[list] = None
     instance: Optional[T.ClassType] = None
+    is_metaclass: bool = False
 
     @property
     def full_name(self) -> str:
@@ -466,7 +467,8 @@ class Collector:
             else:
                 fi.other_decorators = True
         if owner is not None and fi.kind == "function":
-            fi.kind = "method"
+            fi.kind = {"__new__": "staticmethod", "__init_subclass__": "classmethod",
+                       "__class_getitem__": "classmethod"}.get(node.name, "method")
         a = node.args
         positional = list(a.posonlyargs) + list(a.args)
         ndefaults = len(a.defaults)
@@ -499,6 +501,11 @@ class Collector:
             r = self.resolver.ref(b) if isinstance(b, (ast.Name, ast.Attribute)) else None
             if isinstance(r, T.ClassRef):
                 bi = r.instance
+                if bi.key == "builtins.type" or (bi.info is not None and bi.info.dynamic_attrs
+                                                 and bi.info.is_metaclass):
+                    # instances are classes: their attributes come from their own MRO
+                    info.is_metaclass = True
+                    info.dynamic_attrs = True
                 if bi.info is not None and bi.info.final:
                     raise self.decls.error(b, f"cannot subclass final class '{bi.info.qualname}'")
                 info.bases.append(bi)
@@ -516,7 +523,11 @@ class Collector:
             elif isinstance(r, T.SpecialRef) and r.what == "allow_weakrefs":
                 info.allow_weakrefs = True
             else:
+                # an unknown decorator may add attributes or replace the class:
+                # no layout, attributes open, and the name is not a known class
                 info.static_layout = False
+                info.dynamic_attrs = True
+                self.decls.bindings.pop(info.name, None)
         statics = [b for b in info.static_bases()]
         with_fields = [b for b in statics if any(c.fields for c in b.mro())]
         if len(with_fields) > 1:
@@ -565,6 +576,10 @@ class Collector:
                     info.attrs[n] = T.DYNAMIC
         if info.user_slots and "__dict__" in info.user_slots:
             info.dynamic_attrs = True
+        for slot in info.user_slots or ():
+            if slot not in ("__dict__", "__weakref__") and slot not in info.fields and slot not in info.methods:
+                info.fields[slot] = FieldInfo(slot, T.DYNAMIC, info.node, None, info)
+                info.attrs.pop(slot, None)
         # fields declared through `self.x: T = ...` / `self.x = ...` in methods
         inherited = {}
         for c in info.mro()[1:]:

@@ -341,6 +341,8 @@ class ExprLowering:
             bt = bt.inner
         if isinstance(bt, T.ClassType) and bt.info is not None:
             info = bt.info
+            if any(c.is_metaclass for c in info.mro()):
+                return T.DYNAMIC
             found = info.lookup(attr)
             if found is None:
                 if info.open_attrs or attr in OBJECT_ATTRS:

@@ -185,3 +185,55 @@ def test_metadata_for_classes(m):
     assert meta["typed_layout"] and not meta["final"]
     assert st.metadata(m.Leaf)["final"]
     assert [r[0] for r in meta["layout"]] == [r[0] for r in m.Point.__ember_layout__]
+
+
+def test_user_slots_new_and_metaclass(sp):
+    m = sp.load("""
+        import __static__
+        import functools
+
+        class Pair:
+            __slots__ = ("a", "b")
+            def __new__(cls, a, b):
+                self = object.__new__(cls)
+                self.a = a
+                self.b = b
+                return self
+            def total(self):
+                return self.a + self.b
+
+        class Meta(type):
+            def make(cls):
+                return cls.__new__(cls)
+
+        @functools.total_ordering
+        class Ordered:
+            def __init__(self, v: int) -> None:
+                self.v = v
+            def __eq__(self, other):
+                return self.v == other.v
+            def __lt__(self, other):
+                return self.v < other.v
+
+        def use(o: Ordered) -> bool:
+            return o >= o and o.anything_a_decorator_may_add is None
+    """)
+    p = m.Pair(1, 2)
+    assert p.total() == 3 and not hasattr(p, "__dict__")
+    assert m.Ordered(1) <= m.Ordered(2)
+    o = m.Ordered(3)
+    o.anything_a_decorator_may_add = None
+    assert m.use(o)
+
+
+def test_unknown_attribute_on_plain_slots_class_is_an_error(sp):
+    e = sp.error("""
+import __static__
+class Pair:
+    __slots__ = ("a",)
+    def f(self) -> None:
+        self.b = 1
+def g(p: Pair) -> None:
+    p.c = 2
+""")
+    assert e.msg == "attribute 'c' not found on static class 'Pair'" and e.lineno == 8
