@@ -4,9 +4,11 @@
 // module does what must hold at run time and cannot be bypassed from Python:
 // the StrictModule type (attribute writes from outside fail), freezing classes
 // (Py_TPFLAGS_IMMUTABLETYPE), and the narrow doors tests need (force_setattr,
-// used by ember.strict.patch only when patching is enabled). Every entry point
+// used by ember.strict.patch only when patching is enabled), plus a capsule
+// (api.h) through which the JIT recognises strict modules. Every entry point
 // converts failures into Python exceptions; nothing throws across the C API.
 #include "ember/cpython/py312.h"
+#include "ember/strict/api.h"
 #include "ember/strict/frozen_types.h"
 #include "ember/strict/strict_module.h"
 
@@ -84,6 +86,12 @@ PyMethodDef kMethods[] = {
     {nullptr, nullptr, 0, nullptr},
 };
 
+int isStrictModuleC(PyObject *obj) { return isStrictModule(obj) ? 1 : 0; }
+
+int isFrozenTypeC(PyTypeObject *type) { return isFrozenType(type) ? 1 : 0; }
+
+StrictCApi kCApi = {1, &StrictModuleType, isStrictModuleC, isFrozenTypeC};
+
 PyModuleDef kModule = {PyModuleDef_HEAD_INIT, "ember._strict",
                        "Run-time support for strict modules (StrictModule, frozen classes).", -1, kMethods};
 
@@ -98,6 +106,13 @@ PyMODINIT_FUNC PyInit__strict() {
     return nullptr;
   }
   if (PyModule_AddObjectRef(module, "StrictModule", reinterpret_cast<PyObject *>(&StrictModuleType)) < 0) {
+    Py_DECREF(module);
+    return nullptr;
+  }
+  PyObject *capsule = PyCapsule_New(&kCApi, kStrictCApiName, nullptr);
+  int added = capsule == nullptr ? -1 : PyModule_AddObjectRef(module, "_C_API", capsule);
+  Py_XDECREF(capsule);
+  if (added < 0) {
     Py_DECREF(module);
     return nullptr;
   }

@@ -327,3 +327,14 @@ def test_generated_benchmark_module_is_accepted():
     source = bench.build_module(1000)
     assert source.count("\n") >= 1000
     assert check(source) == []
+
+
+def test_internal_analyser_error_is_reported_not_accepted(monkeypatch):
+    from ember.strict import analyzer
+    from ember.strict.interpreter import Interpreter
+
+    def explode(self, tree):
+        raise RuntimeError("simulated bug")
+    monkeypatch.setattr(Interpreter, "run_module", explode)
+    [error] = analyzer.analyze_source("import __strict__\n", "m.py", "m", allowlist=())
+    assert error.code == "ST000" and "simulated bug" in error.message

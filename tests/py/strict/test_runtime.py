@@ -137,3 +137,17 @@ def test_marker_module_is_a_noop_with_mutable():
         pass
     assert K.__strict_mutable__ is True
     assert strict.mutable is __strict__.mutable
+
+
+def test_c_api_capsule_for_other_extensions():
+    import ctypes
+    capsule = _strict._C_API
+    get_pointer = ctypes.pythonapi.PyCapsule_GetPointer
+    get_pointer.restype = ctypes.c_void_p
+    get_pointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
+    address = get_pointer(capsule, b"ember._strict._C_API")
+    assert address
+    version = ctypes.c_int.from_address(address).value
+    type_pointer = ctypes.c_void_p.from_address(address + 8).value
+    assert version == 1 and type_pointer == id(strict.StrictModule)
+
