@@ -1,7 +1,7 @@
 """ember.static: Static Python for stock CPython 3.12.
 
 Public API:
-  install()              activate the static import hook (idempotent)
+  install()              activate the static import hook (idempotent); uninstall()
   compile_source(source, filename, modname) -> CompileResult | None
   check_source(source, filename, modname)   raise TypedSyntaxError or return
   metadata(obj)          the type metadata of a static function or class
@@ -16,7 +16,7 @@ the metadata format.
 from __future__ import annotations
 
 from .errors import TypedSyntaxError
-from .loader import install, installed
+from .loader import install, installed, uninstall
 
 
 def compile_source(source, filename="<string>", modname="__main__", table=None):
@@ -57,4 +57,4 @@ def run_path(path: str, argv: list | None = None) -> None:
     _run(path, argv)
 
 
-__all__ = ["install", "installed", "compile_source", "check_source", "metadata", "run_path", "TypedSyntaxError"]
+__all__ = ["install", "installed", "uninstall", "compile_source", "check_source", "metadata", "run_path", "TypedSyntaxError"]

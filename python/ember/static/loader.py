@@ -217,6 +217,17 @@ def installed() -> bool:
     return _installed
 
 
+def uninstall() -> None:
+    """Removes the hook (tests; modules already imported stay as they are)."""
+    global _installed
+    sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, StaticFinder)]
+    import runpy
+    original = getattr(runpy._get_code_from_file, "__ember_original__", None)
+    if original is not None:
+        runpy._get_code_from_file = original
+    _installed = False
+
+
 def _patch_runpy() -> None:
     """`python -m ember run prog.py` runs prog through runpy.run_path; make
     that compile a static main script statically."""
@@ -236,4 +247,5 @@ def _patch_runpy() -> None:
         return original(run_name, fname)
 
     get_code.__ember_static__ = True
+    get_code.__ember_original__ = original
     runpy._get_code_from_file = get_code

@@ -15,6 +15,15 @@ PY = sys.executable
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 
+@pytest.fixture(autouse=True)
+def restore_loader_state():
+    """Leave the process as found: other suites run in the same pytest."""
+    was = st.installed()
+    yield
+    if not was:
+        st.uninstall()
+
+
 @pytest.fixture
 def pkgdir(tmp_path, monkeypatch):
     st.install()
@@ -35,10 +44,15 @@ def pkgdir(tmp_path, monkeypatch):
 
 
 def test_install_is_idempotent():
+    import runpy
+    original = runpy._get_code_from_file
     st.install()
     st.install()
     assert sum(isinstance(f, loader.StaticFinder) for f in sys.meta_path) == 1
     assert st.installed()
+    st.uninstall()
+    assert not st.installed() and not any(isinstance(f, loader.StaticFinder) for f in sys.meta_path)
+    assert runpy._get_code_from_file is (getattr(original, "__ember_original__", original))
 
 
 def test_static_module_is_compiled(pkgdir):
