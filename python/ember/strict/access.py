@@ -94,6 +94,8 @@ class ValueAccess:
             if found is None:
                 if name in ("__name__", "__qualname__"):
                     return Const(obj.name)
+                if name == "register":        # ABC virtual subclass registration
+                    return MethodOf(obj, name)
                 return Opaque(obj.owner, f"{obj.qual}.{name}")
             if isinstance(found, Wrapped):
                 if found.how == "classmethod":
@@ -104,6 +106,8 @@ class ValueAccess:
         if isinstance(obj, InstanceVal):
             return self.instance_attr(obj, name, node)
         if isinstance(obj, StubVal):
+            if name == "register" and obj.stub.effect == "class":
+                return MethodOf(obj, name)    # ABC registration mutates the ABC
             qual = f"{obj.qual}.{name}"
             stub = self.stubs.lookup(qual)
             if stub is not None:
@@ -121,6 +125,10 @@ class ValueAccess:
             return self.super_attr(obj, name)
         if isinstance(obj, Wrapped) and obj.how == "property" and name in ("setter", "getter", "deleter"):
             return MethodOf(obj, name)
+        if isinstance(obj, Wrapped) and obj.how == "dispatch":
+            if name == "register":
+                return MethodOf(obj, name)
+            return Opaque(obj.owner, f"{obj.qual}.{name}")
         if isinstance(obj, FuncVal):
             if name in ("__name__", "__qualname__"):
                 return Const(obj.name)
@@ -210,6 +218,8 @@ class ValueAccess:
                     results.append(self.call(f.func, [inst], {}, node) if node is not None else Opaque(self.owner))
                 elif f.how == "classmethod":
                     results.append(BoundMethod(inst.cls, f.func, inst.owner))
+                elif f.how == "dispatch":
+                    results.append(BoundMethod(inst, f.func, inst.owner))
                 else:
                     results.append(f.func)
             else:

@@ -283,6 +283,8 @@ class CallSemantics:
         hooks = DUNDER_BUILTINS.get(qual)
         if hooks is not None and args:
             self.dunder(args[0], hooks, args[1:2] if qual == "builtins.format" else [], node)
+        if qual in ("functools.singledispatch", "functools.singledispatchmethod") and len(args) == 1:
+            return Wrapped("dispatch", args[0], self.owner)
         special = getattr(self, "b_" + qual[9:], None) if qual.startswith("builtins.") and "." not in qual[9:] else None
         if special is not None:
             return special(args, kwargs, node)
@@ -433,9 +435,19 @@ class CallSemantics:
         return STR_VALUE
 
     def call_method(self, target: Val, name: str, args, kwargs, node) -> Val:
+        if isinstance(target, Wrapped) and target.how == "dispatch":
+            # f.register(cls) -> decorator; f.register(func): adds to f's registry, which
+            # belongs to the module that created f
+            self.check_mutation(target, node, f"'{name}()' called on it")
+            if args and isinstance(args[0], (FuncVal, Wrapped)) and len(args) == 1:
+                return args[0]
+            return StubVal(f"{target.qual}.register()", Stub("identity"), self.owner)
         if isinstance(target, Wrapped):       # @prop.setter / .getter / .deleter: a new property
             fget = args[0] if name == "getter" and args else target.func
             return Wrapped("property", fget, self.owner)
+        if name == "register" and isinstance(target, (ClassVal, StubVal)):
+            self.check_mutation(target, node, "virtual subclass registered")
+            return args[0] if args else Opaque(self.owner)
         if isinstance(target, Const):
             if all(isinstance(a, Const) and _small(a.value) for a in args) and not kwargs \
                     and _small(target.value) and all(not isinstance(a.value, int) or abs(a.value) < 10_000

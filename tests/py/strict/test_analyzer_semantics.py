@@ -338,3 +338,38 @@ def test_internal_analyser_error_is_reported_not_accepted(monkeypatch):
     monkeypatch.setattr(Interpreter, "run_module", explode)
     [error] = analyzer.analyze_source("import __strict__\n", "m.py", "m", allowlist=())
     assert error.code == "ST000" and "simulated bug" in error.message
+
+
+def test_singledispatch_and_abc_registration_follow_ownership():
+    ok = """\
+        import __strict__
+        import abc
+        import functools
+        @functools.singledispatch
+        def show(x):
+            return "object"
+        @show.register
+        def _(x: int):
+            return "int"
+        @show.register(str)
+        def _(x):
+            return "str"
+        class Shape(abc.ABC):
+            pass
+        class Square:
+            pass
+        Shape.register(Square)
+        R = show(1)
+        """
+    assert codes(ok) == []
+    foreign = "import __strict__\nimport collections.abc\nclass M:\n    pass\ncollections.abc.Mapping.register(M)\n"
+    assert [(e.code, e.lineno) for e in check(foreign)] == [("ST108", 5)]
+
+
+def test_registering_into_another_modules_dispatcher_is_rejected(tmp_path):
+    (tmp_path / "disp.py").write_text(
+        "import __strict__\nimport functools\n@functools.singledispatch\ndef show(x):\n    return 1\n")
+    from ember.strict.analyzer import analyze
+    src = "import __strict__\nimport disp\n@disp.show.register(int)\ndef _(x):\n    return 2\n"
+    result = analyze(src, str(tmp_path / "u.py"), "u", search_path=[str(tmp_path)], allowlist=())
+    assert [(e.code, e.lineno) for e in result.errors] == [("ST102", 3)]
