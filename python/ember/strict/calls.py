@@ -285,6 +285,8 @@ class CallSemantics:
             self.dunder(args[0], hooks, args[1:2] if qual == "builtins.format" else [], node)
         if qual in ("functools.singledispatch", "functools.singledispatchmethod") and len(args) == 1:
             return Wrapped("dispatch", args[0], self.owner)
+        if qual == "functools.partial" and args:
+            return Wrapped("partial", args[0], self.owner)    # calling it calls the wrapped function
         special = getattr(self, "b_" + qual[9:], None) if qual.startswith("builtins.") and "." not in qual[9:] else None
         if special is not None:
             return special(args, kwargs, node)

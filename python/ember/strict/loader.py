@@ -26,6 +26,7 @@ from __future__ import annotations
 import importlib.abc
 import importlib.machinery
 import sys
+from importlib import _bootstrap  # _call_with_frames_removed: clean tracebacks, as importlib does
 
 from .errors import StrictModuleError
 from .modules import STRICT, strict_marker
@@ -39,6 +40,7 @@ class StrictSourceLoader(importlib.machinery.SourceFileLoader):
             raise ImportError(f"cannot reload strict module '{name}': strict modules are immutable "
                               "once imported; restart the process to pick up changes", name=name)
         from .cache import analyze_cached
+        stats = self.path_stats(self.path)
         source = self.get_source(self.name)
         result = analyze_cached(source, self.path, self.name, is_package=self.is_package(self.name))
         if any(e.code == "ST001" for e in result.errors):
@@ -46,7 +48,11 @@ class StrictSourceLoader(importlib.machinery.SourceFileLoader):
             self.get_code(self.name)
         if result.errors:
             raise StrictModuleError(self.name, result.errors)
-        super().exec_module(module)
+        code = self.get_code(self.name)                 # .pyc caching as usual
+        if self.path_stats(self.path) != stats:
+            # the file changed while being imported: run exactly what was analysed
+            code = self.source_to_code(source, self.path)
+        _bootstrap._call_with_frames_removed(exec, code, module.__dict__)
         make_strict_module(module)
         freeze_classes(module)
 

@@ -373,3 +373,8 @@ def test_registering_into_another_modules_dispatcher_is_rejected(tmp_path):
     src = "import __strict__\nimport disp\n@disp.show.register(int)\ndef _(x):\n    return 2\n"
     result = analyze(src, str(tmp_path / "u.py"), "u", search_path=[str(tmp_path)], allowlist=())
     assert [(e.code, e.lineno) for e in result.errors] == [("ST102", 3)]
+
+
+def test_partial_calls_the_wrapped_function():
+    assert codes("import __strict__\nimport functools\nf = functools.partial(print, 'x')\nf()\n") == ["ST103"]
+    assert codes("import __strict__\nimport functools\nf = functools.partial(max, 1)\nX = f(2)\n") == []

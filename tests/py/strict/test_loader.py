@@ -215,3 +215,20 @@ def test_strict_module_body_error_propagates_and_module_is_removed(strict_tree):
     with pytest.raises(ValueError, match="configuration missing"):
         import lk_raise  # noqa: F401
     assert "lk_raise" not in sys.modules
+
+
+def test_file_changed_during_import_runs_the_analysed_source(strict_tree, monkeypatch):
+    path = strict_tree.write("lk_race.py", "import __strict__\nX = 'analysed'\n")
+    from ember.strict.loader import StrictSourceLoader
+    real_stats = StrictSourceLoader.path_stats
+    calls = []
+
+    def racing_stats(self, p):
+        calls.append(p)
+        if len(calls) == 2:   # between analysis and compilation, someone rewrites the file
+            path.write_text("import __strict__\nprint('never analysed')\nX = 'changed'\n")
+            return {"mtime": -1.0, "size": -1}
+        return real_stats(self, p)
+    monkeypatch.setattr(StrictSourceLoader, "path_stats", racing_stats)
+    import lk_race
+    assert lk_race.X == "analysed"
