@@ -19,6 +19,8 @@
 
 #include <cstring>
 
+#include "ember/common/check.h"
+
 namespace ember::cpython {
 namespace {
 
@@ -129,7 +131,9 @@ _PyInterpreterFrame* pushFrame(PyThreadState* ts, PyFunctionObject* func) {
 void popFrame(PyThreadState* ts, _PyInterpreterFrame* frame) {
   auto** base = reinterpret_cast<PyObject**>(frame);
   _PyStackChunk* chunk = ts->datastack_chunk;
+  EMBER_DCHECK(base < ts->datastack_top, "popFrame: frame above the data stack top");
   if (base == &chunk->data[0]) {
+    EMBER_DCHECK(chunk->previous != nullptr, "popFrame: would free the root chunk");
     // First frame of a non-root chunk (the root chunk's first word is never
     // handed out): drop the chunk and resume the previous one where it was.
     _PyStackChunk* previous = chunk->previous;
@@ -147,6 +151,9 @@ void clearFrame(_PyInterpreterFrame* frame) {
   // Deallocations below may run arbitrary code; count them against the C
   // recursion budget like clear_thread_frame does.
   PyThreadState* ts = PyThreadState_GET();
+  EMBER_DCHECK(ts->cframe->current_frame != frame, "clearFrame: frame still linked");
+  EMBER_DCHECK(frame->owner == FRAME_OWNED_BY_THREAD, "clearFrame: owner %d", frame->owner);
+  EMBER_DCHECK(frame->stacktop >= 0, "clearFrame: stacktop %d", frame->stacktop);
   ts->c_recursion_remaining--;
   PyCodeObject* code = frame->f_code;
   bool released = false;
@@ -173,11 +180,20 @@ void clearFrame(_PyInterpreterFrame* frame) {
 }
 
 void clearAndPopFrame(PyThreadState* ts, _PyInterpreterFrame* frame) {
+  EMBER_DCHECK(reinterpret_cast<PyObject**>(frame) + frame->f_code->co_framesize ==
+                   ts->datastack_top,
+               "clearAndPopFrame: not the top frame of the data stack");
   clearFrame(frame);
   popFrame(ts, frame);
 }
 
 PyObject* resumeInInterpreter(PyThreadState* ts, _PyInterpreterFrame* frame, int throwflag) {
+  EMBER_DCHECK(ts->cframe->current_frame != frame, "resumeInInterpreter: frame still linked");
+  EMBER_DCHECK(frame->owner == FRAME_OWNED_BY_THREAD, "resumeInInterpreter: owner %d",
+               frame->owner);
+  EMBER_DCHECK((throwflag != 0) == (PyErr_Occurred() != nullptr),
+               "resumeInInterpreter: throwflag %d with%s an exception set", throwflag,
+               PyErr_Occurred() ? "" : "out");
   return _PyEval_EvalFrameDefault(ts, frame, throwflag);
 }
 
