@@ -6,6 +6,7 @@
 // does not support yet are skipped, not failed: this test is about the passes.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 
@@ -206,6 +207,40 @@ for _m in (textwrap, json.decoder, json.encoder, string, argparse, collections, 
   std::printf("corpus: %zd code objects, %d built, %d failed the pipeline, %d mutants caught\n",
               PyList_GET_SIZE(codes), built, failed, mutants);
   EXPECT_GT(built, 0);
+}
+
+// A large function (near the JIT's size limit): the passes and the verifier
+// must stay far from quadratic blow-ups. The bound is loose on purpose.
+TEST(HirBuilderPipelineCorpus, LargeFunction) {
+  std::string src = "def big(a, b):\n    x = None\n";
+  for (int i = 0; i < 1500; i++) {
+    src += "    if x is None:\n        x = a + " + std::to_string(i) + "\n    else:\n        x = None\n";
+    src += "    (a, b)\n";
+  }
+  src += "    return x\n";
+  PyObject* ns = PyDict_New();
+  PyDict_SetItemString(ns, "__builtins__", PyEval_GetBuiltins());
+  PyObject* r = PyRun_String(src.c_str(), Py_file_input, ns, ns);
+  if (r == nullptr) PyErr_Print();
+  ASSERT_NE(r, nullptr);
+  Py_DECREF(r);
+  auto* code = reinterpret_cast<PyCodeObject*>(PyFunction_GET_CODE(PyDict_GetItemString(ns, "big")));
+  auto hir = buildHir(code, "big");
+  Py_DECREF(ns);
+  if (!hir.ok()) GTEST_SKIP() << hir.error().toString();
+  Function& f = *hir.value();
+  size_t before = f.instrs.size();
+  PassContext ctx;
+  ctx.verify = true;
+  ctx.time_passes = true;
+  auto t0 = std::chrono::steady_clock::now();
+  auto res = runPipeline(f, ctx);
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_TRUE(res.ok()) << res.error().toString();
+  std::string per_pass;
+  for (const auto& t : ctx.timings) per_pass += " " + t.pass + "=" + std::to_string(static_cast<int>(t.ms)) + "ms";
+  std::printf("large function: %zu instructions, pipeline with verification %.0f ms:%s\n", before, ms, per_pass.c_str());
+  EXPECT_LT(ms, 5000.0);
 }
 
 }  // namespace
