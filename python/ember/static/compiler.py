@@ -524,6 +524,10 @@ class Compiler(ExprLowering, StmtLowering):
                 rows.append(ast.Tuple(elts, ast.Load()))
             out.append(ast.Expr(call(rt("layout"), ast.Name(s.name, ast.Load()), ast.Tuple(rows, ast.Load()),
                                      const(info.final))))
+        final_methods = tuple(n for n, fi in info.methods.items() if fi.final)
+        if final_methods and not info.final and "__init_subclass__" not in info.methods:
+            out.append(ast.Expr(call(rt("guard_final_methods"), ast.Name(s.name, ast.Load()),
+                                     ast.Tuple([const(n) for n in final_methods], ast.Load()))))
         for n, f in info.fields.items():
             fields_meta.append([n, f.type.name, f.type.kind if isinstance(f.type, T.PrimType) else 0])
         self.classes_meta[info.qualname] = {

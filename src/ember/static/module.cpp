@@ -15,7 +15,8 @@ PyMODINIT_FUNC PyInit__static() {
   PyObject* m = PyModule_Create(&kModule);
   if (!m) return nullptr;
   if (initPrimitiveOps(m) < 0 || initCheckedFunction(m) < 0 || initTypedLayout(m) < 0 || initCheckedDict(m) < 0 ||
-      initCheckedList(m) < 0 || initArray(m) < 0 || initSpecObject(m) < 0) {
+      initCheckedList(m) < 0 || initArray(m) < 0 || initSpecObject(m) < 0 ||
+      initFinalMethods(m) < 0) {
     Py_DECREF(m);
     return nullptr;
   }

@@ -96,5 +96,6 @@ int initCheckedDict(PyObject* module);
 int initCheckedList(PyObject* module);
 int initArray(PyObject* module);
 int initSpecObject(PyObject* module);
+int initFinalMethods(PyObject* module);
 
 }  // namespace ember::staticpy

@@ -237,3 +237,28 @@ def g(p: Pair) -> None:
     p.c = 2
 """)
     assert e.msg == "attribute 'c' not found on static class 'Pair'" and e.lineno == 8
+
+
+def test_final_method_enforced_for_dynamic_subclasses(sp):
+    m = sp.load("""
+        import __static__
+        from typing import final
+        class A:
+            @final
+            def m(self) -> int:
+                return 1
+            def n(self) -> int:
+                return 2
+    """)
+    class Ok(m.A):
+        def n(self):
+            return 3
+    assert Ok().n() == 3 and Ok().m() == 1
+    with pytest.raises(TypeError, match="cannot override final method 'm' of 'A'"):
+        class Bad(m.A):
+            def m(self):
+                return 5
+    with pytest.raises(TypeError, match="cannot override final method 'm'"):
+        class Deeper(Ok):
+            def m(self):
+                return 6
