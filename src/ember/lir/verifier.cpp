@@ -132,7 +132,9 @@ class Verifier {
       }
       if (in.target1 >= 0) err(b, i, "Jump has a second target");
     } else if (in.op == Op::CondJump) {
-      for (BlockId t : {in.target0, in.target1}) {
+      std::vector<BlockId> targets = {in.target0};
+      if (in.target1 != in.target0) targets.push_back(in.target1);
+      for (BlockId t : targets) {
         if (!validBlock(t)) err(b, i, "branch target does not exist");
         else if (!f_.blocks[t].params.empty())
           err(b, i, "CondJump target bb" + std::to_string(t) + " has parameters (split the edge)");
