@@ -138,13 +138,13 @@ def jit_summary(jit: dict | None) -> str:
         return "no ember.jit"
     parts = []
     if "benchmark_functions" in jit:
-        parts.append(f"{jit.get('benchmark_compiled', 0)}/{jit['benchmark_functions']} funcs")
+        parts.append(f"{jit.get('benchmark_compiled', 0)}/{jit['benchmark_functions']} compiled")
     stats = jit.get("stats")
     if isinstance(stats, dict):
         for key in ("compiled_functions", "compiled", "num_compiled", "functions_compiled",
                     "compile_count", "compilations"):
             if isinstance(stats.get(key), int):
-                parts.append(f"{stats[key]} total")
+                parts.append(f"process: {stats[key]}")
                 break
     return ", ".join(parts) if parts else "active?"
 
@@ -205,13 +205,18 @@ def markdown(rows, geomean, mode, meta) -> str:
     out = [f"# ember benchmarks ({meta['when']})", "",
            f"Interpreter: `{meta['python']}` (CPython {meta['python_version']}), "
            f"{'quick' if meta['quick'] else 'full'} run, ember mode `-X {mode}`, "
-           f"ember JIT active: **{'yes' if meta['jit_active'] else 'no'}**.", "",
+           f"ember JIT active: **{'yes' if meta['jit_active'] else 'no'}**. "
+           f"Load average at start: {', '.join(f'{x:.2f}' for x in meta['machine']['load_average'])} "
+           f"on {meta['machine']['cpus']} CPUs.", "",
            "| benchmark | stock | ember | ratio (stock/ember) | result | ember JIT |",
            "|---|---:|---:|---:|---|---|"]
     for r in rows:
         s, e = r["stock_timing"], r["ember_timing"]
-        st = fmt_time(s["mean"]) if s.get("ok") else "FAILED"
-        et = fmt_time(e["mean"]) if e.get("ok") else "FAILED"
+        def cell(t):
+            if not t.get("ok"):
+                return "FAILED"
+            return f"{fmt_time(t['mean'])} ±{100 * t['stdev'] / t['mean']:.0f}%"
+        st, et = cell(s), cell(e)
         ratio = f"{r['ratio']:.2f}x" if r["ratio"] else "-"
         same = "same" if r["results_match"] else "DIFFERENT"
         out.append(f"| {r['name']} | {st} | {et} | {ratio} | {same} | {r['jit']} |")
@@ -219,7 +224,10 @@ def markdown(rows, geomean, mode, meta) -> str:
                "| **geometric mean** | | | - | | |")
     out += ["", "Ratio > 1 means ember is faster. Times are pyperf means over "
             f"{meta['settings']['processes']} processes x {meta['settings']['values']} values "
-            f"(after {meta['settings']['warmups']} warm-up values per process).", ""]
+            f"(after {meta['settings']['warmups']} warm-up values per process); ± is the "
+            "relative standard deviation. \"ember JIT\": functions of the benchmark that "
+            "ember.jit.is_jit_compiled() reports compiled after a standalone run, and "
+            "ember.jit.stats()' count for that whole process.", ""]
     return "\n".join(out)
 
 
@@ -256,8 +264,8 @@ def main(argv=None) -> int:
 
     print(f"ember benchmarks: {sys.executable} (CPython {platform.python_version()}), "
           f"stock vs -X {args.mode}, {'quick' if args.quick else 'full'} "
-          f"(pyperf: {settings[0]} processes x {settings[1]} values, {settings[2]} warm-ups)",
-          flush=True)
+          f"(pyperf: {settings[0]} processes x {settings[1]} values, {settings[2]} warm-ups); "
+          f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs", flush=True)
     rows = []
     stderr_notes: list[str] = []
     with open(log_path, "w") as log:
