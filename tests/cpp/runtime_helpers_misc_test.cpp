@@ -5,6 +5,11 @@
 
 #include <csignal>
 
+#include <opcode.h>
+
+#include "ember/cpython/binding.h"
+#include "ember/cpython/frames.h"
+#include "ember/cpython/recursion.h"
 #include "ember/hir/hir.h"
 #include "ember/runtime/eval_breaker.h"
 #include "ember/runtime/helper_table.h"
@@ -380,6 +385,70 @@ TEST(RuntimeHelperTable, EveryHelperHasAnAddress) {
   EXPECT_EQ(helperAddress(HelperId::binary_op), reinterpret_cast<void*>(&ember_h_binary_op));
   EXPECT_EQ(helperAddress(HelperId::service_eval_breaker),
             reinterpret_cast<void*>(&ember_h_service_eval_breaker));
+}
+
+}  // namespace
+
+namespace {
+
+using namespace ember::testing;
+
+// The error protocol end to end, as compiled code will run it: a helper fails
+// inside a linked frame, the frame is handed to the interpreter with
+// throwflag=1 at the failing instruction, and the caller sees the same
+// exception and traceback as an interpreted call.
+TEST(RuntimeHelpersProtocol, HelperErrorResumesInInterpreterLikeACall) {
+  PyObject* ns = newNamespace();
+  exec(
+      "def f(x):\n"
+      "  y = 1\n"
+      "  return x.missing\n"
+      "import traceback\n"
+      "def describe(e):\n"
+      "  tb = traceback.extract_tb(e.__traceback__)\n"
+      "  return (type(e).__name__, str(e), [(t.name, t.lineno) for t in tb])\n",
+      ns);
+  PyObject* func = PyDict_GetItemString(ns, "f");
+  auto* fn = reinterpret_cast<PyFunctionObject*>(func);
+  auto* code = reinterpret_cast<PyCodeObject*>(fn->func_code);
+  int loadAttr = -1;
+  for (int i = 0; i < static_cast<int>(Py_SIZE(code)); i++) {
+    if (_PyCode_CODE(code)[i].op.code == LOAD_ATTR) {
+      loadAttr = i;
+      break;
+    }
+  }
+  ASSERT_GT(loadAttr, 0);
+  PyObject* arg = PyLong_FromLong(3);
+  PyThreadState* ts = PyThreadState_Get();
+  PyObject** top = ts->datastack_top;
+
+  // "Compiled" activation.
+  _PyInterpreterFrame* frame = ember::cpython::pushFrame(ts, fn);
+  ASSERT_EQ(ember::cpython::bindArguments(ts, frame, fn, &arg, 1, nullptr), 0);
+  ASSERT_EQ(ember::cpython::enterRecursivePy(ts), 0);
+  frame->prev_instr = _PyCode_CODE(code) + code->_co_firsttraceable;  // past RESUME
+  ember::cpython::linkFrame(ts, frame);
+  frame->localsplus[1] = PyLong_FromLong(1);  // y = 1
+  frame->prev_instr = _PyCode_CODE(code) + loadAttr;
+  PyObject* v = ember_h_load_attr(frame->localsplus[0], nameImm("missing"));
+  ASSERT_EQ(v, nullptr);
+  // Error exit: empty value stack, leave, unlink, resume with throwflag.
+  frame->stacktop = code->co_nlocalsplus;
+  ember::cpython::leaveRecursivePy(ts);
+  ember::cpython::unlinkFrame(ts, frame);
+  PyObject* r = ember::cpython::resumeInInterpreter(ts, frame, 1);
+  ASSERT_EQ(r, nullptr);
+  EXPECT_EQ(ts->datastack_top, top);
+  PyObject* mine = PyErr_GetRaisedException();
+  PyDict_SetItemString(ns, "mine", mine);
+  Py_DECREF(mine);
+  exec("try:\n  f(3)\nexcept AttributeError as e:\n  theirs = e\n", ns);
+  std::string expected = pyOutcome("describe(theirs)[:2] + (describe(theirs)[2][-1:],)", ns);
+  EXPECT_EQ(pyOutcome("describe(mine)", ns), expected);
+  EXPECT_EQ(expected, "('AttributeError', \"'int' object has no attribute 'missing'\", [('f', 3)])");
+  Py_DECREF(arg);
+  Py_DECREF(ns);
 }
 
 }  // namespace
