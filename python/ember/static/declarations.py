@@ -792,6 +792,8 @@ class TreeIndex:
                             stack.append((x, func, in_class, cw))
                 elif isinstance(v, ast.AST):
                     stack.append((v, func, in_class, cw))
+        for lst in stores.values():
+            lst.sort(key=lambda n: (n.lineno, n.col_offset))
         self.counts = counts
         self.globals = globals_
         self.yields = yields

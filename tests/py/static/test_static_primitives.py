@@ -211,9 +211,7 @@ def test_double_arithmetic(sp):
     """)
     assert m.f(3, 4) == 6.5 and isinstance(m.f(3, 4), float)
     assert m.g(2.5) == -2.5
-    assert m.f(float("inf"), 0.0) != m.f(float("inf"), 0.0)  # nan
-    with pytest.raises(ZeroDivisionError):
-        m.f(0.0, 0.0) if False else rt.int8_floordiv(1, 0)
+    assert m.f(float("inf"), 0.0) != m.f(float("inf"), 0.0)  # inf * 0 is nan, as for float
 
 
 def test_literals_adopt_primitive_type(sp):
@@ -261,5 +259,5 @@ def test_inline(sp):
     """)
     assert m.f(3) == 10
     assert m.f(-3037000500) == (-3037000500) ** 2 - 2**64 + 1  # wraps like the call would
-    meta = m.__ember_static__["functions"]["f"]
-    assert any(op[2] == "int64_mul" for op in meta["primitive_ops"]) or meta["calls"]
+    names = m.f.__code__.co_names
+    assert "sq" not in names and "int64_mul" in names  # the body was substituted
