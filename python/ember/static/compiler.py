@@ -432,6 +432,7 @@ class Compiler(ExprLowering, StmtLowering):
         decos = [self.obj_expr(d, "decorator")[1] for d in s.decorator_list]
         outer = self.current_qualname() if self.scope.function_scope().kind == "function" else None
         scope = self.push_scope("class")
+        scope.locals = _class_body_names(s)
         scope.qualname = f"{outer}.<locals>.{s.name}" if outer else s.name
         try:
             body = self.stmts(s.body) or [ast.Pass()]
@@ -444,6 +445,7 @@ class Compiler(ExprLowering, StmtLowering):
         kws = [ast.keyword(k.arg, self.obj_expr(k.value)[1]) for k in s.keywords]
         decos = [self.obj_expr(d, "decorator")[1] for d in s.decorator_list]
         scope = self.push_scope("class")
+        scope.locals = _class_body_names(s)
         scope.qualname = info.qualname
         layout = info.static_layout
         body: list = []
@@ -556,6 +558,21 @@ class Compiler(ExprLowering, StmtLowering):
         new = ast.Module(tree.body[:marker + 1] + prologue + body + epilogue, [])
         self.metadata = meta
         return new
+
+
+def _class_body_names(cls: ast.ClassDef) -> set:
+    """Names a class body binds (its own namespace, not the module's)."""
+    out = set()
+    for stmt in cls.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            out.add(stmt.name)
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            for t in targets:
+                for n in ast.walk(t):
+                    if isinstance(n, ast.Name):
+                        out.add(n.id)
+    return out
 
 
 def direct_alias(fi: FunctionInfo) -> str:

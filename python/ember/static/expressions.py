@@ -310,8 +310,6 @@ class ExprLowering:
         _, test = self.expr(node.test)
         bt, bn = self.expr(node.body, expected)
         ot, on = self.expr(node.orelse, bt if bt.is_prim else expected)
-        if bt.is_prim and not ot.is_prim and self._is_int_literal(node.body) is False and False:
-            pass
         if bt.is_prim != ot.is_prim or (bt.is_prim and bt != ot):
             if ot.is_prim and not bt.is_prim and self._is_int_literal(node.body):
                 bt, bn = self.expr(node.body, ot)

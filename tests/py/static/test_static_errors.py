@@ -218,3 +218,8 @@ def test_unknown_types_are_dynamic(sp):
     m = sp.load("import __static__\nimport collections\n"
                 "def f(d: collections.OrderedDict, z: 'Unknown') -> int:\n    return d.anything + z\n")
     assert m.f(type("D", (), {"anything": 1})(), 2) == 3
+
+
+def test_class_attribute_may_share_a_module_final_name(sp):
+    m = sp.load("import __static__\nfrom typing import Final\nX: Final = 1\nclass C:\n    X = 2\n")
+    assert m.X == 1 and m.C.X == 2
