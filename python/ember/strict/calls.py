@@ -130,11 +130,15 @@ class CallSemantics:
         """Interprets a function's body for a call made at import time.
 
         The first GENERALIZE_AFTER calls of a function run with the exact
-        argument values. Later calls run with numbers and strings generalised
-        to "some value of that type" and are memoised on that key: a widened
-        argument only makes more branches reachable, so this stays
-        conservative while bounding the cost of modules that call the same
-        constructor many times at import (tables of instances).
+        argument values. Later calls compute a key with numbers and strings
+        generalised to "some value of that type"; the second time a key is
+        seen the call runs with the generalised arguments and is memoised on
+        that key plus the
+        state epoch (bumped by every write to state that existed before the
+        current top-level statement, see Interpreter.touch): a widened
+        argument only makes more branches reachable and a changed state
+        misses, so this stays conservative while bounding the cost of modules
+        that call the same constructor many times at import.
         """
         count = self._calls.get(id(func), 0) + 1
         self._calls[id(func)] = count
@@ -142,11 +146,15 @@ class CallSemantics:
             return self._follow(func, args, kwargs, node)
         gargs = [_generalize(a) for a in args]
         gkwargs = {k: _generalize(v) for k, v in kwargs.items()}
-        key = (id(func), tuple(_key_of(a) for a in gargs),
+        key = (id(func), self.epoch, tuple(_key_of(a) for a in gargs),
                tuple(sorted((k, _key_of(v)) for k, v in gkwargs.items())))
         hit = self._memo.get(key)
         if hit is not None:
             return hit[0]
+        if key not in self._seen_keys:
+            # first time with this key: stay exact; generalise only if the key repeats
+            self._seen_keys[key] = (func, gargs, gkwargs)   # keeps the keyed objects alive
+            return self._follow(func, args, kwargs, node)
         result = self._follow(func, gargs, gkwargs, node)
         self._memo[key] = (result, func, gargs, gkwargs)   # keeps the keyed objects alive
         return result
@@ -300,6 +308,8 @@ class CallSemantics:
             }[code]
             self.report(code, node, finding + context, qual)
             return AFTER_ERROR
+        if effect in ("mutates", "modifies") and args:
+            self.touch(args[0])
         if effect == "mutates":
             if args:
                 self.check_mutation(args[0], node, f"argument of '{display(qual)}()'")
@@ -476,6 +486,7 @@ class CallSemantics:
                 return Container("list", self.owner, [pair])
             return Opaque(self.owner)
         if name in MUTATING_METHODS:
+            self.touch(target)
             if self.check_mutation(target, node, f"'{name}()' called on it"):
                 for v in options(target):
                     if isinstance(v, Container):

@@ -49,7 +49,7 @@ from .errors import StrictError, make_error
 from .access import ValueAccess
 from .calls import CallSemantics
 from .session import Limit, Session
-from .values import (BoundMethod, ClassVal, Const, Container, FuncVal, GlobalsVal, InstanceVal,
+from .values import (STAMP, BoundMethod, ClassVal, Const, Container, FuncVal, GlobalsVal, InstanceVal,
                      IMMUTABLE_TYPES, ModuleContext, ModuleVal, Opaque, Scope, StubVal,
                      Union, Val, Wrapped, from_python, options, union)
 from .interpreter_base import (BIN_OPS, CMP_OPS, EFFECT_CODES, SPECIAL_MODULE_NAMES, UNARY_OPS, _MISSING,
@@ -86,8 +86,11 @@ class Interpreter(ValueAccess, CallSemantics):
         self.stubs = session.stubs
         self._decls: dict[int, tuple[set, set]] = {}
         self._depth_reported = False
+        self.epoch = 0                   # counts writes to shared state (memo validity)
+        self.stmt_stamp = 0
         self._calls: dict[int, int] = {}
         self._memo: dict[tuple, tuple] = {}
+        self._seen_keys: dict[tuple, tuple] = {}
 
     # ---- reporting -------------------------------------------------------------
 
@@ -105,6 +108,18 @@ class Interpreter(ValueAccess, CallSemantics):
         if self.call_site is not None and (filename, lineno) != self.call_site:
             via = f" (reached from the call at {self.call_site[0]}:{self.call_site[1]})"
         self.errors.append(make_error(code, finding, filename, lineno, col, name, via))
+
+    def touch(self, value: Val) -> None:
+        """Records a write to state (invalidates memoised calls, see calls.follow).
+
+        Writes to values created by the current top-level statement do not
+        count: nothing that ran before this statement can observe them.
+        """
+        for v in options(value):
+            if isinstance(v, (InstanceVal, Container)) and v.born == self.stmt_stamp:
+                continue
+            self.epoch += 1
+            return
 
     def step(self) -> None:
         self.session.steps += 1
@@ -135,6 +150,8 @@ class Interpreter(ValueAccess, CallSemantics):
         frame = Frame()
         try:
             for stmt in tree.body:
+                STAMP[0] += 1
+                self.stmt_stamp = STAMP[0]
                 try:
                     if self.exec_stmt(stmt, ctx.scope, frame):
                         break
@@ -208,6 +225,7 @@ class Interpreter(ValueAccess, CallSemantics):
         for v in options(current):
             if isinstance(v, Container) and v.kind in ("list", "dict", "set"):
                 in_place = True
+                self.touch(v)
                 if self.check_mutation(v, node, f"'{v.describe()}' modified in place"):
                     v.add(self.iter_elems(right))
             elif isinstance(v, (InstanceVal, Opaque)) and v.owner not in (None, self.owner) \
@@ -226,6 +244,7 @@ class Interpreter(ValueAccess, CallSemantics):
         return False
 
     def delete(self, target, scope, node):
+        self.epoch += 1
         if isinstance(target, ast.Name):
             name = target.id
             if scope.kind == "function" and name in scope.global_names:
@@ -494,6 +513,7 @@ class Interpreter(ValueAccess, CallSemantics):
         return self.module_attr(mv, name, node)
 
     def star_import(self, mv: ModuleVal, scope: Scope, node) -> None:
+        self.epoch += 1
         if self.session.is_strict(mv):
             ns = self.session.namespace_of(mv)
             if ns is not None:
@@ -655,6 +675,8 @@ class Interpreter(ValueAccess, CallSemantics):
         return Opaque(None, name, why="undefined name")
 
     def bind(self, scope: Scope, name: str, value: Val, node) -> None:
+        if scope.kind != "function" or name in scope.global_names or name in scope.nonlocal_names:
+            self.epoch += 1
         if scope.kind == "function":
             if name in scope.global_names:
                 module = scope.module
@@ -732,6 +754,7 @@ class Interpreter(ValueAccess, CallSemantics):
 
     def set_attr(self, obj: Val, name: str, value: Val | None, node, delete: bool = False) -> None:
         verb = "Deleting" if delete else "Assignment to"
+        self.touch(obj)
         for v in options(obj):
             if isinstance(v, ModuleVal):
                 if v.name == self.owner:
@@ -776,6 +799,7 @@ class Interpreter(ValueAccess, CallSemantics):
                 self.check_mutation(v, node, f"setting attribute '{name}'")
 
     def set_item(self, obj: Val, value: Val | None, node, delete: bool = False) -> None:
+        self.touch(obj)
         for v in options(obj):
             if isinstance(v, GlobalsVal):
                 self.report("ST104", node, "Writing the module namespace through globals()/locals()/"

@@ -57,10 +57,13 @@ _GENERAL = {t: Opaque(None, why="str" if t in (str, bytes) else "") for t in
 
 
 def _generalize(value: Val) -> Val:
+    """Numbers and strings become "some value of that type"; unknown immutables become one."""
     if isinstance(value, Const):
         general = _GENERAL.get(type(value.value))
         if general is not None:
             return general
+    elif isinstance(value, Opaque) and value.owner is None and value.why in ("", "str"):
+        return _GENERAL[str] if value.why == "str" else _GENERAL[int]
     return value
 
 

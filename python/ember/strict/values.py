@@ -24,6 +24,10 @@ from __future__ import annotations
 import ast
 
 MAX_UNION = 8
+# The top-level statement being interpreted (incremented by Interpreter.run_module):
+# mutable values record when they were born, so writes to values created by the
+# current statement can be told apart from writes to older, shared state.
+STAMP = [0]
 
 
 class Val:
@@ -149,12 +153,13 @@ class ClassVal(Val):
 
 class InstanceVal(Val):
     """An instance of a class: a ClassVal (followed) or a stub class (by qualname)."""
-    __slots__ = ("cls", "attrs")
+    __slots__ = ("cls", "attrs", "born")
 
     def __init__(self, cls, owner: str | None):
         super().__init__(owner, "")
         self.cls = cls                # ClassVal | StubVal
         self.attrs: dict[str, Val] = {}
+        self.born = STAMP[0]
 
     def describe(self) -> str:
         return f"{self.cls.describe()} instance"
@@ -170,10 +175,11 @@ class StubVal(Val):
 
 
 class Container(Val):
-    __slots__ = ("kind", "elems", "keys", "seq")
+    __slots__ = ("kind", "elems", "keys", "seq", "born")
 
     def __init__(self, kind: str, owner: str | None, elems=(), qual: str = "", seq=None):
         super().__init__(owner, qual)
+        self.born = STAMP[0]
         self.kind = kind              # list, dict, set, tuple, frozenset
         self.elems: list[Val] = []
         self.keys: list[Val] = []

@@ -378,3 +378,37 @@ def test_registering_into_another_modules_dispatcher_is_rejected(tmp_path):
 def test_partial_calls_the_wrapped_function():
     assert codes("import __strict__\nimport functools\nf = functools.partial(print, 'x')\nf()\n") == ["ST103"]
     assert codes("import __strict__\nimport functools\nf = functools.partial(max, 1)\nX = f(2)\n") == []
+
+
+def test_repeated_calls_see_state_changes_between_them():
+    src = """\
+        import __strict__
+        class Cfg:
+            pass
+        CFG = Cfg()
+        CFG.hook = len
+        HOOKS = [len]
+        def run(x):
+            return CFG.hook(x)
+        def run_last(x):
+            return HOOKS[-1](x)
+        def set_hook():
+            CFG.hook = print
+        A = [run("a"), run("b"), run("c"), run("d")]
+        B = [run_last("a"), run_last("b"), run_last("c")]
+        set_hook()
+        C = run("e")
+        HOOKS.append(print)
+        D = run_last("f")
+        """
+    assert [(e.code, e.lineno) for e in check(src)] == [("ST103", 8), ("ST103", 10)]
+
+
+def test_pure_call_fan_out_is_memoised_not_exponential():
+    # 2**18 calls if every call were re-analysed: the step budget would reject it (ST002)
+    src = "import __strict__\n" + "".join(
+        f"def f{i}(x):\n    return f{i + 1}(x) + f{i + 1}(x + 1)\n" for i in range(18)) \
+        + "def f18(x):\n    return x\nR = f0(1)\n"
+    assert codes(src) == []
+    impure = src.replace("def f18(x):\n    return x", "def f18(x):\n    print(x)")
+    assert codes(impure) == ["ST103"]
