@@ -175,7 +175,12 @@ std::string Names::instr(InstrId id) const {
 
 std::string print(const Function& f, const PrintOptions& opts) {
   Names names(f, opts);
-  std::string out = "function " + (f.name.empty() ? std::string("?") : f.name);
+  // The name is one token in the text form: whitespace would not parse back.
+  std::string name = f.name.empty() ? std::string("?") : f.name;
+  for (char& c : name) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '#') c = '_';
+  }
+  std::string out = "function " + name;
   out += " nlocalsplus=" + std::to_string(f.nlocalsplus);
   out += " stacksize=" + std::to_string(f.stacksize) + "\n";
   for (BlockId b : names.blockOrder()) {
