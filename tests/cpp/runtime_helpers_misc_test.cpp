@@ -452,3 +452,41 @@ TEST(RuntimeHelpersProtocol, HelperErrorResumesInInterpreterLikeACall) {
 }
 
 }  // namespace
+
+namespace {
+
+using namespace ember::testing;
+
+TEST(RuntimeEvalBreaker, TracingIsSeenEvenAfterEagerInstrumentation) {
+  TestFrame tf("def f(): pass\nf()\n", "f", /*link=*/true);
+  PyThreadState* ts = PyThreadState_Get();
+  PyCodeObject* code = tf.code();
+  PyInterpreterState* interp = ts->interp;
+  ASSERT_FALSE(ember::runtime::codeIsInstrumented(code, interp));
+  EXPECT_EQ(ember_h_service_eval_breaker(ts, tf.frame()), 0);
+  uint64_t before = interp->monitoring_version;
+  PyObject* ns = newNamespace();
+  exec("import sys\ndef tracer(*a): return None\nsys.settrace(tracer)\n", ns);
+  // 3.12 instrumented the linked frame's code at once: no version mismatch.
+  EXPECT_NE(interp->monitoring_version, before);
+  EXPECT_EQ(code->_co_instrumentation_version, interp->monitoring_version);
+  EXPECT_TRUE(ember::runtime::codeIsInstrumented(code, interp));
+  EXPECT_EQ(ember_h_service_eval_breaker(ts, tf.frame()), 1);
+  exec("sys.settrace(None)\n", ns);
+  EXPECT_FALSE(ember::runtime::codeIsInstrumented(code, interp));
+  EXPECT_EQ(ember_h_service_eval_breaker(ts, tf.frame()), 0);
+  // sys.monitoring with a local event on this code only.
+  PyDict_SetItemString(ns, "code", reinterpret_cast<PyObject*>(code));
+  exec(
+      "m = sys.monitoring\n"
+      "m.use_tool_id(3, 'ember-test')\n"
+      "m.set_local_events(3, code, m.events.LINE)\n",
+      ns);
+  EXPECT_TRUE(ember::runtime::codeIsInstrumented(code, interp));
+  EXPECT_EQ(ember_h_service_eval_breaker(ts, tf.frame()), 1);
+  exec("m.set_local_events(3, code, 0)\nm.free_tool_id(3)\n", ns);
+  EXPECT_FALSE(ember::runtime::codeIsInstrumented(code, interp));
+  Py_DECREF(ns);
+}
+
+}  // namespace

@@ -67,6 +67,26 @@ void dropTickTraceback(PyObject* exc) {
 
 }  // namespace
 
+bool codeIsInstrumented(PyCodeObject* code, PyInterpreterState* interp) {
+  if (code->_co_instrumentation_version != interp->monitoring_version) {
+    return true;
+  }
+  for (int e = 0; e < _PY_MONITORING_UNGROUPED_EVENTS; e++) {
+    if (interp->monitors.tools[e] != 0) {
+      return true;
+    }
+  }
+  const _PyCoMonitoringData* data = code->_co_monitoring;
+  if (data != nullptr) {
+    for (int e = 0; e < _PY_MONITORING_UNGROUPED_EVENTS; e++) {
+      if (data->active_monitors.tools[e] != 0) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 PyObject* tickCode() {
   PyObject* func = tickFunction();
   return func == nullptr ? nullptr : PyFunction_GET_CODE(func);
@@ -75,7 +95,7 @@ PyObject* tickCode() {
 }  // namespace ember::runtime
 
 extern "C" int ember_h_service_eval_breaker(PyThreadState* ts, _PyInterpreterFrame* frame) {
-  if (frame->f_code->_co_instrumentation_version != ts->interp->monitoring_version) {
+  if (ember::runtime::codeIsInstrumented(frame->f_code, ts->interp)) {
     return 1;
   }
   PyObject* tick = ember::runtime::tickFunction();
