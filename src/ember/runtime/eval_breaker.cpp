@@ -42,7 +42,11 @@ PyObject* tickFunction() {
     PyErr_SetString(PyExc_SystemError, "ember: could not create the eval-breaker tick");
     return nullptr;
   }
-  gTickFunction = Py_NewRef(func);
+  // Running the definition can release the GIL; if another thread created
+  // the tick meanwhile, keep the first one so tickCode() never changes.
+  if (gTickFunction == nullptr) {
+    gTickFunction = Py_NewRef(func);
+  }
   Py_DECREF(globals);
   return gTickFunction;
 }
