@@ -48,21 +48,55 @@ Py_ssize_t findName(CheckedFunction* self, PyObject* name) {
   return -1;
 }
 
-// Checks args[k] (parameter index i). Returns false with an exception set.
-bool checkOne(CheckedFunction* self, Py_ssize_t i, PyObject* const* args, Py_ssize_t k,
-              std::vector<PyObject*>& copy, std::vector<PyObject*>& owned) {
+// Argument storage for one call: the caller's array until an argument has
+// to be converted (int -> float for double), then a private copy (on the
+// stack for up to kSmall arguments) that owns the converted values.
+struct CallArgs {
+  static constexpr Py_ssize_t kSmall = 8;
+  PyObject* const* args;
+  Py_ssize_t n;
+  PyObject* small[kSmall];
+  PyObject** copy = nullptr;
+  PyObject* owned[kSmall];
+  Py_ssize_t nowned = 0;
+  std::vector<PyObject*> big;
+
+  CallArgs(PyObject* const* a, Py_ssize_t count) : args(a), n(count) {}
+  ~CallArgs() {
+    for (Py_ssize_t i = 0; i < nowned; i++) Py_DECREF(owned[i]);
+  }
+  PyObject* get(Py_ssize_t k) const { return copy ? copy[k] : args[k]; }
+  bool replace(Py_ssize_t k, PyObject* v) {  // steals v
+    if (nowned == kSmall) {
+      Py_DECREF(v);
+      PyErr_SetString(PyExc_TypeError, "too many converted arguments");
+      return false;
+    }
+    if (!copy) {
+      if (n <= kSmall) {
+        copy = small;
+      } else {
+        big.assign(args, args + n);
+        copy = big.data();
+      }
+      if (copy == small)
+        for (Py_ssize_t i = 0; i < n; i++) small[i] = args[i];
+    }
+    owned[nowned++] = v;
+    copy[k] = v;
+    return true;
+  }
+  PyObject* const* data() const { return copy ? copy : args; }
+};
+
+// Checks argument k (parameter index i). Returns false with an exception set.
+bool checkOne(CheckedFunction* self, Py_ssize_t i, CallArgs& ca, Py_ssize_t k) {
   CheckSpec& spec = self->specs[i];
   if (!spec.active()) return true;
   PyObject* conv = nullptr;
-  PyObject* value = copy.empty() ? args[k] : copy[k];
+  PyObject* value = ca.get(k);
   CheckResult r = checkValue(spec, value, &conv);
-  if (r == CheckResult::kOk) {
-    if (conv) {
-      owned.push_back(conv);
-      copy[k] = conv;
-    }
-    return true;
-  }
+  if (r == CheckResult::kOk) return conv ? ca.replace(k, conv) : true;
   PyObject* qn = PyObject_GetAttrString(self->func, "__qualname__");
   if (!qn) return false;
   raiseCheckError(spec, r, value, "%U() argument '%U'", qn, PyTuple_GET_ITEM(self->names, i));
@@ -74,21 +108,18 @@ PyObject* checkedCall(PyObject* callable, PyObject* const* args, size_t nargsf, 
   auto* self = (CheckedFunction*)callable;
   Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
   Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
-  // `copy` is filled lazily only if some argument is converted; to keep the
-  // code simple it is always sized, which costs one small allocation.
-  std::vector<PyObject*> copy(args, args + nargs + nkw);
-  std::vector<PyObject*> owned;
-  bool ok = true;
+  CallArgs ca(args, nargs + nkw);
   Py_ssize_t npos = nargs < self->npos ? nargs : self->npos;
-  for (Py_ssize_t i = 0; ok && i < npos; i++) ok = checkOne(self, i, args, i, copy, owned);
-  for (Py_ssize_t j = 0; ok && j < nkw; j++) {
+  for (Py_ssize_t i = 0; i < npos; i++)
+    if (!checkOne(self, i, ca, i)) return nullptr;
+  for (Py_ssize_t j = 0; j < nkw; j++) {
     Py_ssize_t idx = findName(self, PyTuple_GET_ITEM(kwnames, j));
-    if (idx >= 0) ok = checkOne(self, idx, args, nargs + j, copy, owned);
+    if (idx >= 0 && !checkOne(self, idx, ca, nargs + j)) return nullptr;
   }
-  PyObject* result = nullptr;
-  if (ok) result = PyObject_Vectorcall(self->func, copy.data(), nargs, kwnames);
-  for (PyObject* o : owned) Py_DECREF(o);
-  return result;
+  // Without a private copy the caller's PY_VECTORCALL_ARGUMENTS_OFFSET
+  // permission passes through unchanged.
+  size_t flags = ca.copy ? (size_t)nargs : nargsf;
+  return PyObject_Vectorcall(self->func, ca.data(), flags, kwnames);
 }
 
 int cfTraverse(PyObject* o, visitproc visit, void* arg) {

@@ -164,3 +164,36 @@ def test_proven_static_calls_skip_the_entry_check(sp):
     assert m.outer(1) == 2
     with pytest.raises(TypeError, match=r"inner\(\) argument 'x'"):
         m.from_dynamic("a")
+
+
+def test_dynamic_values_checked_where_they_enter(sp):
+    m = sp.load("""
+        import __static__
+        from typing import Optional
+        class P:
+            pass
+        def unpack(pair) -> str:
+            a: str = ""
+            b: int = 0
+            a, b = pair
+            return a * b
+        def loop(items) -> int:
+            x: int = 0
+            total = 0
+            for x in items:
+                total += x
+            return total
+        def opt(p: Optional[P]) -> P:
+            q: P = p
+            return q
+    """)
+    assert m.unpack(("ab", 2)) == "abab"
+    with pytest.raises(TypeError, match=r"local 'b': expected 'int', got 'str'"):
+        m.unpack(("ab", "x"))
+    assert m.loop([1, 2]) == 3
+    with pytest.raises(TypeError, match=r"local 'x': expected 'int', got 'str'"):
+        m.loop([1, "2"])
+    p = m.P()
+    assert m.opt(p) is p
+    with pytest.raises(TypeError, match=r"local 'q': expected 'P', got 'NoneType'"):
+        m.opt(None)
