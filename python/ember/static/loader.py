@@ -164,6 +164,9 @@ def _strict_hook(module) -> None:
     make = getattr(strict, "make_strict_module", None)
     if make is not None:
         make(module)
+    freeze = getattr(strict, "freeze_classes", None)
+    if freeze is not None:
+        freeze(module)
 
 
 def is_static_file(path: str) -> bool:

@@ -237,9 +237,14 @@ def test_static_implies_strict(pkgdir):
     strict = pytest.importorskip("ember.strict")
     if not hasattr(strict, "analyze_source") or not hasattr(strict, "make_strict_module"):
         pytest.skip("ember.strict does not offer the analysis hooks")
-    pkgdir("ld_strict_ok", "import __static__\ndef f(x: int) -> int:\n    return x\n")
+    pkgdir("ld_strict_ok", "import __static__\nclass C:\n    x: int\ndef f(x: int) -> int:\n    return x\n")
     import ld_strict_ok
     assert strict.is_strict_module(ld_strict_ok)
+    if hasattr(strict, "is_frozen"):
+        assert strict.is_frozen(ld_strict_ok.C)
+    c = ld_strict_ok.C()
+    c.x = 3  # instances of frozen static classes keep their typed fields
+    assert c.x == 3
     with pytest.raises(AttributeError):
         ld_strict_ok.f = None
     pkgdir("ld_strict_bad", "import __static__\nprint('side effect at import')\n")
