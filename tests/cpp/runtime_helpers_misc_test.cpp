@@ -490,3 +490,87 @@ TEST(RuntimeEvalBreaker, TracingIsSeenEvenAfterEagerInstrumentation) {
 }
 
 }  // namespace
+
+namespace {
+
+using namespace ember::testing;
+
+// Helpers borrow their operands: running them (successfully or not) many times
+// must leave every operand's reference count where it was.
+TEST(RuntimeHelpersRefcounts, OperandsAreBorrowedOnEveryPath) {
+  TestFrame tf(
+      "class C:\n"
+      "  __match_args__ = ('x',)\n"
+      "  x = 1\n"
+      "  def m(self, *a, **k): return a\n"
+      "def f(a, b, c, d, e, g): return [a, b, c, d, e, g, a, b, c, d, e, g]\n",
+      "f");
+  PyObject* ns = tf.ns();
+  PyObject* obj = eval("C()", ns);
+  PyObject* cls = eval("C", ns);
+  PyObject* tup = eval("(object(), object(), object())", ns);
+  PyObject* lst = eval("[object(), object()]", ns);
+  PyObject* kw = eval("{'k': object()}", ns);
+  PyObject* kwnames = Py_BuildValue("(s)", "k");
+  PyObject* names = PyTuple_New(0);
+  PyObject* one = PyLong_FromLong(123456);
+  PyObject* spec = PyUnicode_FromString(">10");
+  PyObject* os = eval("__import__('os')", ns);
+  std::vector<PyObject*> watched = {obj, cls, tup, lst, kw, kwnames, names, one, spec, os};
+  std::vector<PyObject*> items;
+  for (Py_ssize_t i = 0; i < 3; i++) items.push_back(PyTuple_GET_ITEM(tup, i));
+  for (PyObject* o : items) watched.push_back(o);
+  std::vector<Py_ssize_t> before;
+  for (PyObject* o : watched) before.push_back(Py_REFCNT(o));
+
+  int s = tf.stackSlots(6);
+  PyObject** slots = &tf.frame()->localsplus[s];
+  auto clear = [&] {
+    for (int i = 0; i < 6; i++) Py_CLEAR(slots[i]);
+  };
+  for (int round = 0; round < 50; round++) {
+    Py_XDECREF(ember_h_binary_op(one, one, 0));
+    Py_XDECREF(ember_h_binary_op(one, tup, 0));  // TypeError
+    PyErr_Clear();
+    PyObject* stack[] = {nullptr, obj, one, items[0]};
+    Py_XDECREF(ember_h_call(stack, 4, 0));
+    PyObject* mstack[] = {nullptr, cls, obj, one};
+    Py_XDECREF(ember_h_call(mstack, 4, reinterpret_cast<int64_t>(kwnames)));
+    PyErr_Clear();
+    EXPECT_EQ(ember_h_unpack_sequence_into(tf.frame(), tup, 3, s), 0);
+    clear();
+    EXPECT_EQ(ember_h_unpack_sequence_into(tf.frame(), lst, 3, s), -1);
+    PyErr_Clear();
+    clear();
+    EXPECT_EQ(ember_h_unpack_ex_into(tf.frame(), tup, 1, s), 0);
+    clear();
+    EXPECT_EQ(ember_h_load_method_into(tf.frame(), obj, nameImm("m"), s), 0);
+    clear();
+    Py_XDECREF(ember_h_call_function_ex(cls, tup, kw));
+    PyErr_Clear();
+    Py_XDECREF(ember_h_call_function_ex(cls, one, kw));
+    PyErr_Clear();
+    Py_XDECREF(ember_h_import_from(os, nameImm("nope")));
+    PyErr_Clear();
+    EXPECT_EQ(ember_h_raise_varargs(one, nullptr), -1);
+    PyErr_Clear();
+    Py_XDECREF(ember_h_match_class(obj, cls, names, 1));
+    Py_XDECREF(ember_h_format_value(one, spec, 2));
+    PyObject* d = PyDict_New();
+    EXPECT_EQ(ember_h_dict_merge(cls, d, kw), 0);
+    EXPECT_EQ(ember_h_dict_merge(cls, d, kw), -1);
+    PyErr_Clear();
+    Py_DECREF(d);
+    EXPECT_EQ(ember_h_before_with_into(tf.frame(), obj, s), -1);
+    PyErr_Clear();
+    Py_XDECREF(ember_h_build_tuple(items.data(), 3));
+    Py_XDECREF(ember_h_build_map(items.data(), 2));
+    Py_XDECREF(ember_h_match_keys(kw, names));
+  }
+  for (size_t i = 0; i < watched.size(); i++) {
+    EXPECT_EQ(Py_REFCNT(watched[i]), before[i]) << "operand " << i << " " << reprOf(watched[i]);
+  }
+  for (PyObject* o : {obj, cls, tup, lst, kw, kwnames, names, one, spec, os}) Py_DECREF(o);
+}
+
+}  // namespace
