@@ -262,3 +262,30 @@ def test_final_method_enforced_for_dynamic_subclasses(sp):
         class Deeper(Ok):
             def m(self):
                 return 6
+
+
+def test_nonzero_primitive_default(sp):
+    import ctypes
+    m = sp.load("""
+        import __static__
+        from __static__ import int8, double
+        class Cfg:
+            level: int8 = 5
+            ratio: double = 0.5
+    """)
+    c = m.Cfg()
+    assert c.level == 5 and c.ratio == 0.5
+    c.level = -7
+    assert c.level == -7 and m.Cfg().level == 5
+    row = {r[0]: r for r in m.Cfg.__ember_layout__}["level"]
+    raw = ctypes.c_int8.from_address(id(c) + row[1]).value
+    assert row[4] == 5 and (raw ^ row[4]) & 0xFF == (-7) & 0xFF  # stored XOR the default's bits
+
+
+def test_array_memory_layout():
+    import ctypes
+    import __static__
+    a = __static__.Array[__static__.int16]([-2, 7])
+    base = ctypes.sizeof(ctypes.c_ssize_t) * 3 + 8  # refcnt, type, size; int kind padded to 8
+    assert ctypes.c_int16.from_address(id(a) + base).value == -2
+    assert ctypes.c_int16.from_address(id(a) + base + 8).value == 7
