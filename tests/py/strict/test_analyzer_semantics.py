@@ -412,3 +412,11 @@ def test_pure_call_fan_out_is_memoised_not_exponential():
     assert codes(src) == []
     impure = src.replace("def f18(x):\n    return x", "def f18(x):\n    print(x)")
     assert codes(impure) == ["ST103"]
+
+
+def test_logging_configuration_and_output_at_import():
+    base = "import __strict__\nimport logging\nlog = logging.getLogger(__name__)\n"
+    assert codes(base) == []
+    assert codes(base + "log.addHandler(logging.NullHandler())\n") == ["ST110"]
+    assert codes(base + "log.info('loaded')\n") == ["ST103"]
+    assert codes(base + "def f():\n    log.info('later')\n") == []
