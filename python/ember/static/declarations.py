@@ -489,8 +489,8 @@ class Collector:
         if fi.inline:
             body = [s for s in node.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
             if len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None \
-                    or fi.vararg or fi.kwarg or owner is not None:
-                raise d.error(node, "@inline function must be a module-level function whose body is one "
+                    or fi.vararg or fi.kwarg or fi.kind in ("classmethod", "property"):
+                raise d.error(node, "@inline function must be a function or method whose body is one "
                                     "'return <expr>'")
         return fi
 
@@ -735,6 +735,7 @@ class TreeIndex:
         yields: set = set()
         stores: dict = {}
         stack = [(s, None, False, 1) for s in tree.body]
+        imports: dict = {}  # name -> set of what top-level, unconditional imports bound it to
         Name, Store, Del = ast.Name, ast.Store, ast.Del
         funcs = (ast.FunctionDef, ast.AsyncFunctionDef)
         while stack:
@@ -780,6 +781,8 @@ class TreeIndex:
                         if al.name != "*":
                             k = (al.asname or al.name).partition(".")[0]
                             counts[k] = counts.get(k, 0) + w
+                            what = (getattr(n, "module", None), getattr(n, "level", 0), al.name)
+                            imports.setdefault(k, []).append((w, what))
                 continue
             elif t is ast.ExceptHandler and n.name and top:
                 counts[n.name] = counts.get(n.name, 0) + 2
@@ -794,6 +797,11 @@ class TreeIndex:
                     stack.append((v, func, in_class, cw))
         for lst in stores.values():
             lst.sort(key=lambda n: (n.lineno, n.col_offset))
+        # `from typing import Optional` twice binds the same thing: one binding
+        for k, binds in imports.items():
+            if len(binds) > 1 and counts.get(k) == sum(w for w, _ in binds) \
+                    and all(w == 1 for w, _ in binds) and len({what for _, what in binds}) == 1:
+                counts[k] = 1
         self.counts = counts
         self.globals = globals_
         self.yields = yields

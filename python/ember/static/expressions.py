@@ -513,10 +513,16 @@ class ExprLowering:
             kind = "virtual"
         self.note_call(node, kind, fi, unproven)
         rtype = result or fi.visible_return
-        if fi.inline and fi.module == self.decls.name and not node.keywords:
-            inlined = self.try_inline(fi, new_args)
-            if inlined is not None:
-                return rtype, inlined
+        if fi.inline and fi.module == self.decls.name and not node.keywords \
+                and (not bound or fi.final or (fi.owner is not None and fi.owner.final)):
+            # a bound call substitutes its receiver for `self` (only when no
+            # override can exist: final method or class)
+            recv = node.func.value if bound and isinstance(node.func, ast.Attribute) else None
+            if not bound or isinstance(recv, ast.Name):
+                inline_args = ([ast.Name(recv.id, ast.Load())] if bound else []) + new_args
+                inlined = self.try_inline(fi, inline_args)
+                if inlined is not None:
+                    return rtype, inlined
         if kind == "direct" and not unproven and result is None and not bound and isinstance(node.func, ast.Name) \
                 and self.name_is_global(node.func.id) and self.has_direct_entry(fi):
             from .compiler import direct_alias

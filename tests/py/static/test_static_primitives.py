@@ -261,3 +261,31 @@ def test_inline(sp):
     assert m.f(-3037000500) == (-3037000500) ** 2 - 2**64 + 1  # wraps like the call would
     names = m.f.__code__.co_names
     assert "sq" not in names and "int64_mul" in names  # the body was substituted
+
+
+def test_inline_methods_and_repeated_imports(sp):
+    m = sp.load("""
+        from __future__ import annotations
+        import __static__
+        from __static__ import cbool, inline, box
+        from typing import Optional
+        from typing import Optional
+
+        class State:
+            def __init__(self) -> None:
+                self.a: cbool = True
+                self.b: cbool = False
+            @inline
+            def both(self) -> cbool:
+                return self.a and not self.b
+
+        def check(s: Optional[State]) -> bool:
+            if State.both(s):
+                return True
+            return False
+    """)
+    assert m.check(m.State()) is True
+    names = m.check.__code__.co_names
+    assert "both" not in names and "a" in names  # substituted through the class
+    with pytest.raises(TypeError, match=r"check\\(\\) argument 's': expected 'Optional\\[State\\]'"):
+        m.check(3)
