@@ -287,5 +287,5 @@ def test_inline_methods_and_repeated_imports(sp):
     assert m.check(m.State()) is True
     names = m.check.__code__.co_names
     assert "both" not in names and "a" in names  # substituted through the class
-    with pytest.raises(TypeError, match=r"check\\(\\) argument 's': expected 'Optional\\[State\\]'"):
+    with pytest.raises(TypeError, match=r"check\(\) argument 's': expected 'Optional\[State\]'"):
         m.check(3)
