@@ -11,6 +11,7 @@
 #pragma once
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -79,6 +80,9 @@ class ProgramGen {
   lir::Operand pick(const std::vector<lir::VReg>& avail) {
     if (avail.empty() || rng_.chance(10)) return lir::Operand::imm(rng_.below(5));
     return lir::Operand::vreg(avail[rng_.below(static_cast<int>(avail.size()))]);
+  }
+  lir::Operand pickArg(const std::vector<lir::VReg>& avail) {
+    return rng_.chance(4) ? lir::Operand::frame() : pick(avail);
   }
   lir::VReg pickV(int b, std::vector<lir::VReg>& avail) {
     if (avail.empty()) avail.push_back(def(b, lir::Op::Move, {lir::Operand::imm(rng_.below(9))}));
@@ -202,7 +206,7 @@ class ProgramGen {
       lir::Instr jmp;
       jmp.op = lir::Op::Jump;
       jmp.target0 = j;
-      for (int k = 0; k < nparams; k++) jmp.args.push_back(pick(*av));
+      for (int k = 0; k < nparams; k++) jmp.args.push_back(pickArg(*av));
       emit(blk, jmp);
     }
     cur = j;
@@ -240,7 +244,7 @@ class ProgramGen {
     back.op = lir::Op::Jump;
     back.target0 = h;
     back.args.push_back(lir::Operand::vreg(next));
-    for (int k = 0; k < ncarried; k++) back.args.push_back(pick(binner));
+    for (int k = 0; k < ncarried; k++) back.args.push_back(pickArg(binner));
     emit(bc, back);
     cur = exit;
     avail = inner;
@@ -317,8 +321,12 @@ inline std::string checkAllocation(const lir::Function& f, const regalloc::Alloc
       } else if (l.slot < 0 || l.slot >= a.num_slots) {
         return name(x) + " in a slot out of range";
       }
-      for (lir::VReg y : s)
-        if (x < y && loc(y) == l) return name(x) + " and " + name(y) + " share a location " + where;
+    }
+    std::map<std::pair<int, int>, lir::VReg> owner;
+    for (lir::VReg x : s) {
+      regalloc::Location l = loc(x);
+      auto [it, fresh] = owner.emplace(std::pair{static_cast<int>(l.kind), l.kind == regalloc::Location::Kind::Reg ? l.reg : l.slot}, x);
+      if (!fresh) return name(it->second) + " and " + name(x) + " share a location " + where;
     }
     return "";
   };

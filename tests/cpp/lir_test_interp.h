@@ -16,7 +16,8 @@
 // whose clobbersCallerSaved() is true overwrites every caller-saved register
 // (and the scratch registers) with garbage; a clobbering instruction's deopt
 // exit reads the stack *after* that. Jump arguments go to the target's
-// params through sequentialize() and kScratch1, as the emitter will do.
+// params through jumpMoves() (sequentialize() and kScratch1), as the
+// emitter will do.
 // Registers and slots start as garbage, so a value read from a location that
 // another vreg overwrote shows up as a trace difference.
 #pragma once
@@ -27,6 +28,7 @@
 #include <vector>
 
 #include "ember/lir/lir.h"
+#include "ember/regalloc/edge_moves.h"
 #include "ember/regalloc/regalloc.h"
 
 namespace ember::lirtest {
@@ -216,19 +218,9 @@ inline RunResult runLir(const lir::Function& f, const regalloc::Allocation* allo
             for (const lir::Operand& a : in.args) vals.push_back(val(a));
             for (size_t k = 0; k < vals.size(); k++) write(t.params[k], vals[k]);
           } else {
-            std::vector<regalloc::Move> moves;
-            for (size_t k = 0; k < in.args.size(); k++) {
-              regalloc::Move m;
-              m.dst = locOf(t.params[k]);
-              if (in.args[k].isVReg()) {
-                m.src = locOf(in.args[k].asVReg());
-              } else {
-                m.src_is_imm = true;
-                m.imm = val(in.args[k]);
-              }
-              moves.push_back(m);
-            }
-            for (const regalloc::Move& m : regalloc::sequentialize(moves))
+            regs[regalloc::kFrameReg] = kFrameAddr;
+            regs[regalloc::kTStateReg] = kTStateAddr;
+            for (const regalloc::Move& m : regalloc::jumpMoves(f, *alloc, in))
               setLoc(m.dst, m.src_is_imm ? m.imm : getLoc(m.src));
           }
           next = in.target0;

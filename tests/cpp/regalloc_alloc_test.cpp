@@ -14,6 +14,7 @@
 
 #include <algorithm>
 
+#include "ember/regalloc/edge_moves.h"
 #include "ember/regalloc/regalloc.h"
 #include "lir_test_gen.h"
 #include "lir_test_interp.h"
@@ -326,6 +327,60 @@ TEST(RegallocRandom, DeepLoopsInOrder) {
   opt.max_depth = 5;
   opt.shuffle_blocks = false;
   for (uint64_t seed = 1; seed <= 200; seed++) randomRun(seed, opt);
+}
+
+TEST(RegallocRandom, LargePrograms) {
+  // Thousands of instructions and vregs: correctness at scale, and a smoke
+  // test of scale (allocating 15k instructions takes ~50 ms; the checker's
+  // std::set liveness is what takes time here).
+  lirtest::GenOptions opt;
+  opt.max_depth = 6;
+  opt.straight_len = 40;
+  opt.min_live = 20;
+  for (uint64_t seed = 1; seed <= 4; seed++) {  // 150 to 6500 instructions
+    lir::Function f = lirtest::ProgramGen(seed, opt).build();
+    int n = 0;
+    for (const lir::Block& b : f.blocks) n += static_cast<int>(b.instrs.size());
+    SCOPED_TRACE("seed " + std::to_string(seed) + ", " + std::to_string(n) + " instructions");
+    randomRun(seed, opt);
+  }
+}
+
+TEST(RegallocAlloc, MoveHintCoalesces) {
+  B b;
+  lir::VReg x = b.imm(5);
+  lir::VReg y = b.add(Op::Move, {V(x)}, true).dst;  // x dies here
+  b.ret(y);
+  Allocation a = checkedAllocate(b.f);
+  EXPECT_EQ(a.vreg_loc[x], a.vreg_loc[y]);
+}
+
+TEST(RegallocAlloc, JumpMovesUseAllocation) {
+  // bb0: a, b; Jump bb1(b, a, imm(3), frame)  bb1(p, q, r, s): ...
+  B b;
+  lir::VReg x = b.imm(1), y = b.imm(2);
+  lir::Instr& j = b.add(Op::Jump);
+  j.target0 = 1;
+  j.args = {V(y), V(x), Operand::imm(3), Operand::frame()};
+  int t = b.block(4);
+  const std::vector<lir::VReg> ps = b.f.blocks[t].params;
+  for (lir::VReg p : ps) b.store(p);
+  b.ret(ps[0]);
+  Allocation a = checkedAllocate(b.f);
+  std::vector<Move> moves = jumpMoves(b.f, a, b.f.blocks[0].instrs.back());
+  // Every parameter that is not already in place is written exactly once.
+  for (size_t k = 0; k < ps.size(); k++) {
+    int writes = 0;
+    for (const Move& m : moves) writes += m.dst == a.vreg_loc[ps[k]];
+    EXPECT_LE(writes, 1);
+  }
+  bool frame_read = false, imm_written = false;
+  for (const Move& m : moves) {
+    frame_read |= !m.src_is_imm && m.src == Location::inReg(kFrameReg);
+    imm_written |= m.src_is_imm && m.imm == 3 && m.dst == a.vreg_loc[ps[2]];
+  }
+  EXPECT_TRUE(frame_read);
+  EXPECT_TRUE(imm_written);
 }
 
 TEST(RegallocAlloc, PrintAllocationShowsIntervals) {

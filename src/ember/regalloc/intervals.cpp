@@ -126,8 +126,14 @@ Result<IntervalSet> buildIntervals(const lir::Function& f) {
     it.end = hi[v];
   }
 
-  // Hints: Jump argument k <-> parameter k of the target.
+  // Hints: Jump argument k <-> parameter k of the target; Move dst <-> src.
   for (const lir::Block& blk : f.blocks) {
+    for (const lir::Instr& in : blk.instrs) {
+      if (in.op != lir::Op::Move || in.dst == lir::kNoVReg || in.srcs.empty() || !in.srcs[0].isVReg()) continue;
+      lir::VReg s = in.srcs[0].asVReg();
+      set.by_vreg[in.dst].hints.push_back(s);
+      set.by_vreg[s].hints.push_back(in.dst);
+    }
     const lir::Instr& t = blk.instrs.back();
     if (t.op != lir::Op::Jump) continue;
     const auto& params = f.blocks[t.target0].params;

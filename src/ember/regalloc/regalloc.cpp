@@ -10,7 +10,7 @@
 //      intervals only kCalleeSaved; others prefer kCallerSaved, then
 //      kCalleeSaved, so callee-saved registers (which cost a save/restore in
 //      the prologue) stay free for the values that need them. A hint partner's
-//      register (block param <-> Jump arg) is tried first.
+//      register (block param <-> Jump arg, Move dst <-> src) is tried first.
 //      When nothing is free: among the current interval and the active ones
 //      holding a register the current one may use, the one ending furthest
 //      away is spilled (the classic heuristic: it frees a register for the
