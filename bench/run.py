@@ -52,7 +52,7 @@ from _common import BENCHMARKS  # noqa: E402
 MODES = {"jit": ("-X", "jit"), "jit-all": ("-X", "jit-all")}
 # pyperf settings: (processes, values, warmups, loops). One loop = one main(BENCH_N)
 # call of 40-200 ms, far above timer resolution, so loops are not calibrated.
-QUICK = (4, 6, 2, 1)
+QUICK = (4, 4, 2, 1)
 FULL = (12, 6, 3, 1)
 
 
