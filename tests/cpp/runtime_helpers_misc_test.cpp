@@ -311,7 +311,7 @@ TEST(RuntimeEvalBreaker, InstrumentationChangeLeaves) {
 }
 
 TEST(RuntimeEvalBreaker, RunsPendingCalls) {
-  TestFrame tf("def f(): pass\n", "f");
+  TestFrame tf("def f(): pass\nf()\n", "f");
   PyThreadState* ts = PyThreadState_Get();
   ASSERT_NE(ember::runtime::tickCode(), nullptr);
   tf.frame()->f_code->_co_instrumentation_version = ts->interp->monitoring_version;
@@ -335,7 +335,7 @@ TEST(RuntimeEvalBreaker, RunsPendingCalls) {
 }
 
 TEST(RuntimeEvalBreaker, SignalHandlerExceptionKeepsHandlerFrames) {
-  TestFrame tf("def f(): pass\n", "f");
+  TestFrame tf("def f(): pass\nf()\n", "f");  // f() brings its instrumentation up to date
   PyThreadState* ts = PyThreadState_Get();
   PyObject* ns = newNamespace();
   exec(

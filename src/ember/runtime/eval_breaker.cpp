@@ -1,8 +1,9 @@
 // service_eval_breaker and the tick function; see eval_breaker.h.
 //
 // The tick is `def _ember_tick(): pass` compiled from source with filename
-// "<ember-tick>", created once per process on first use in a private namespace
-// whose builtins are the interpreter's. It is kept alive for the life of the
+// "<ember-tick>" and made into a function directly from the module's constant
+// (no Python code runs while creating it), once per process on first use, in a
+// private namespace whose builtins are the interpreter's. It is kept alive for the life of the
 // process. (Sub-interpreters: the tick belongs to the interpreter that first
 // created it; ember compiles for the main interpreter only.)
 #include "ember/runtime/eval_breaker.h"
@@ -18,36 +19,40 @@ PyObject* tickFunction() {
   if (gTickFunction != nullptr) {
     return gTickFunction;
   }
-  PyObject* code = Py_CompileString("def _ember_tick(): pass\n", "<ember-tick>", Py_file_input);
-  if (code == nullptr) {
+  // Build the function without running any Python code: executing the
+  // module body would itself pass a RESUME and could service (and consume)
+  // the very pending work the caller is about to handle.
+  PyObject* module = Py_CompileString("def _ember_tick(): pass\n", "<ember-tick>", Py_file_input);
+  if (module == nullptr) {
     return nullptr;
   }
-  PyObject* globals = PyDict_New();
-  if (globals == nullptr ||
-      PyDict_SetItemString(globals, "__builtins__", PyEval_GetBuiltins()) < 0) {
-    Py_XDECREF(globals);
-    Py_DECREF(code);
+  PyObject* code = nullptr;
+  PyObject* consts = reinterpret_cast<PyCodeObject*>(module)->co_consts;
+  for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(consts); i++) {
+    if (PyCode_Check(PyTuple_GET_ITEM(consts, i))) {
+      code = PyTuple_GET_ITEM(consts, i);
+      break;
+    }
+  }
+  PyObject* globals = code == nullptr ? nullptr : PyDict_New();
+  PyObject* func = nullptr;
+  if (globals != nullptr &&
+      PyDict_SetItemString(globals, "__builtins__", PyEval_GetBuiltins()) == 0) {
+    func = PyFunction_New(code, globals);
+  }
+  Py_XDECREF(globals);
+  Py_DECREF(module);
+  if (func == nullptr) {
+    if (!PyErr_Occurred()) {
+      PyErr_SetString(PyExc_SystemError, "ember: could not create the eval-breaker tick");
+    }
     return nullptr;
   }
-  PyObject* r = PyEval_EvalCode(code, globals, globals);
-  Py_DECREF(code);
-  if (r == nullptr) {
-    Py_DECREF(globals);
-    return nullptr;
-  }
-  Py_DECREF(r);
-  PyObject* func = PyDict_GetItemString(globals, "_ember_tick");
-  if (func == nullptr || !PyFunction_Check(func)) {
-    Py_DECREF(globals);
-    PyErr_SetString(PyExc_SystemError, "ember: could not create the eval-breaker tick");
-    return nullptr;
-  }
-  // Running the definition can release the GIL; if another thread created
-  // the tick meanwhile, keep the first one so tickCode() never changes.
   if (gTickFunction == nullptr) {
-    gTickFunction = Py_NewRef(func);
+    gTickFunction = func;
+  } else {
+    Py_DECREF(func);
   }
-  Py_DECREF(globals);
   return gTickFunction;
 }
 
