@@ -381,6 +381,17 @@ class Collector:
             d.functions[stmt.name] = fi
             if not fi.other_decorators:
                 d.bindings[stmt.name] = T.FunctionRef(fi)
+        # type aliases: `Ints = Array[int64]` bound once at module level
+        for stmt in d.tree.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                    and counts.get(stmt.targets[0].id, 0) == 1 and stmt.targets[0].id not in rebound \
+                    and isinstance(stmt.value, (ast.Subscript, ast.Attribute, ast.Name)):
+                t = self.resolver.resolve(stmt.value) if isinstance(stmt.value, ast.Subscript) else None
+                if t is None:
+                    r = self.resolver.ref(stmt.value)
+                    t = r.instance if isinstance(r, T.ClassRef) else None
+                if isinstance(t, T.ClassType) and (t.info is not None or t.key.startswith("__static__.")):
+                    d.bindings[stmt.targets[0].id] = T.ClassRef(t)
         for info in pending_classes:
             self.class_header(info)
         for info in pending_classes:

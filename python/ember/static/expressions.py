@@ -199,8 +199,12 @@ class ExprLowering:
         if t.name == "cbool":
             self.err(node, f"operator '{sym}' is not supported for cbool")
         if t.name == "double":
-            if opname in ("lshift", "rshift", "and", "or", "xor", "matmul", "pow"):
+            if opname in ("lshift", "rshift", "and", "or", "xor", "matmul"):
                 self.err(node, f"operator '{sym}' is not supported for double")
+            if opname == "pow":
+                # float ** float may be complex (negative base): keep the
+                # result a double by going through the checked unbox
+                return t, call(rt("double_unbox"), ast.BinOp(ln, ast.Pow(), rn))
             return t, ast.BinOp(ln, {"add": ast.Add, "sub": ast.Sub, "mul": ast.Mult, "truediv": ast.Div,
                                      "floordiv": ast.FloorDiv, "mod": ast.Mod}[opname](), rn)
         if opname == "truediv":

@@ -289,3 +289,26 @@ def test_inline_methods_and_repeated_imports(sp):
     assert "both" not in names and "a" in names  # substituted through the class
     with pytest.raises(TypeError, match=r"check\(\) argument 's': expected 'Optional\[State\]'"):
         m.check(3)
+
+
+def test_type_alias_and_double_pow(sp):
+    m = sp.load("""
+        import __static__
+        from __static__ import Array, int64, double, box
+        Ints = Array[int64]
+        def fill(n: int) -> Ints:
+            a: Ints = Ints(n)
+            i: int64 = 0
+            while i < int64(n):
+                a[i] = i * i
+                i += 1
+            return a
+        def norm(x: double, y: double) -> double:
+            return (x * x + y * y) ** 0.5
+        def inv(x: double) -> double:
+            return x ** double(-1.5)
+    """)
+    assert list(m.fill(4)) == [0, 1, 4, 9]
+    assert m.norm(3, 4) == 5.0 and m.inv(4.0) == 0.125
+    with pytest.raises(TypeError, match="unbox to double"):
+        m.inv(-4.0)  # a complex result cannot be a double
