@@ -179,6 +179,9 @@ def main(argv=None) -> int:
           f"({len(import_errors)} failed to import), {len(funcs)} functions found "
           f"({sum(is_generator_like(f) for _, f in funcs.values())} generators/coroutines)")
 
+    if import_errors:
+        print("not importable here: " + ", ".join(sorted(import_errors)))
+
     try:
         import ember.jit as jit  # type: ignore[import-not-found]
     except Exception as exc:
@@ -232,6 +235,12 @@ def main(argv=None) -> int:
     except Exception as exc:
         stats = None
         print(f"ember.jit.stats() failed: {type(exc).__name__}: {exc}")
+    if isinstance(stats, dict):
+        scalars = {k: v for k, v in stats.items()
+                   if isinstance(v, (int, float)) and not isinstance(v, bool)}
+        if scalars:
+            print("ember.jit.stats(): " + ", ".join(
+                f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}" for k, v in scalars.items()))
     from_stats = failure_stats(stats)
     if from_stats:
         print(f"failure reasons from ember.jit.stats() (top {args.top}):")
