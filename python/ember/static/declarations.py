@@ -95,22 +95,10 @@ class FunctionInfo:
 
     @property
     def visible_return(self) -> T.Type:
-        if self.dynamic_return or self.is_async or self.kind == "property" and False:
-            return T.DYNAMIC
-        if self.is_generator:
+        if self.dynamic_return or self.is_async or self.is_generator:
             return T.DYNAMIC
         return self.returns
 
-
-
-def _walk_no_nested(func: ast.AST):
-    stack = list(ast.iter_child_nodes(func))
-    while stack:
-        n = stack.pop()
-        yield n
-        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
-        stack.extend(ast.iter_child_nodes(n))
 
 
 @dataclass

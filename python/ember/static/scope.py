@@ -164,6 +164,3 @@ def collect_locals(func_node: ast.AST) -> tuple:
         locals_.discard(g)
     return locals_, counts, globals_, nonlocals
 
-
-def type_name(t: T.Type) -> str:
-    return t.name
