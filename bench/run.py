@@ -53,6 +53,7 @@ MODES = {"jit": ("-X", "jit"), "jit-all": ("-X", "jit-all")}
 # pyperf settings: (processes, values, warmups, loops). One loop = one main(BENCH_N)
 # call of 40-200 ms, far above timer resolution, so loops are not calibrated.
 QUICK = (4, 4, 2, 1)
+WORKER_TIMEOUT = 600  # seconds; a hung worker (e.g. a JIT bug) fails the row, not the run
 FULL = (12, 6, 3, 1)
 
 
@@ -85,7 +86,8 @@ def pyperf_command(name: str, xopts: tuple[str, ...], settings, out: Path) -> li
     _, values, warmups, loops = settings
     cmd = [sys.executable, *xopts, str(HERE / "_pyperf_worker.py"), name,
            "--processes", "1", "--values", str(values),
-           "--warmups", str(warmups), "--append", str(out), "--quiet"]
+           "--warmups", str(warmups), "--append", str(out), "--quiet",
+           "--timeout", str(WORKER_TIMEOUT)]
     if loops:
         cmd += ["--loops", str(loops)]
     return cmd
@@ -113,7 +115,12 @@ def time_pair(name: str, xopts: tuple[str, ...], settings, workdir: Path, env, l
             cmd = pyperf_command(name, xopts if label == "ember" else (), settings, outs[label])
             log.write(f"\n$ {' '.join(cmd)}\n")
             log.flush()
-            proc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=HERE)
+            try:
+                proc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                      cwd=HERE, timeout=WORKER_TIMEOUT + 60)
+            except subprocess.TimeoutExpired:
+                errors[label] = f"pyperf did not finish in {WORKER_TIMEOUT + 60} s"
+                continue
             if proc.returncode != 0:
                 errors[label] = f"pyperf exited with {proc.returncode} (see log)"
     return tuple(load_timing(outs[label], errors[label]) for label in ("stock", "ember"))
@@ -319,8 +326,8 @@ def main(argv=None) -> int:
         print(f"RESULT MISMATCH or crash (stock vs ember): {', '.join(bad)}")
         for r in rows:
             if r["name"] in bad:
-                print(f"  {r['name']}: stock: {r['stock_result']!r}")
-                print(f"  {r['name']}: ember: {r['ember_result']!r}")
+                print(f"  {r['name']}: stock: {r['stock_result']!r} (exit {r['stock_probe_status']})")
+                print(f"  {r['name']}: ember: {r['ember_result']!r} (exit {r['ember_probe_status']})")
     if failed:
         print(f"timing failed: {', '.join(failed)} (see {log_path.relative_to(ROOT)})")
 
