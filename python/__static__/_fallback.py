@@ -224,18 +224,32 @@ class Array:
 
     def _index(self, i):
         i = i.__index__()
-        if not 0 <= i < len(self._items):
+        j = i + len(self._items) if i < 0 else i
+        if not 0 <= j < len(self._items):
             raise IndexError(f"Array index {i} out of range (size {len(self._items)})")
-        return i
+        return j
 
     def __len__(self):
         return len(self._items)
 
     def __getitem__(self, i):
+        if isinstance(i, slice):
+            return type(self)(self._items[i])
         return self._items[self._index(i)]
 
     def __setitem__(self, i, v):
+        if isinstance(i, slice):
+            values = [self._conv(x) for x in v]
+            if len(values) != len(range(*i.indices(len(self._items)))):
+                raise ValueError("Array slice assignment must keep the size")
+            self._items[i] = values
+            return
         self._items[self._index(i)] = self._conv(v)
+
+    def __add__(self, other):
+        if not isinstance(other, Array) or other._kind != self._kind:
+            raise TypeError("can only concatenate an Array of the same element type")
+        return type(self)(self._items + other._items)
 
     def __iter__(self):
         return iter(list(self._items))

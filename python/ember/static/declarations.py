@@ -364,11 +364,6 @@ class Collector:
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and counts.get(stmt.name, 0) == 1 \
                     and stmt.name not in rebound:
                 pending_funcs.append(stmt)
-        for stmt in pending_funcs:
-            fi = self.function(stmt, stmt.name, None)
-            d.functions[stmt.name] = fi
-            if not fi.other_decorators:
-                d.bindings[stmt.name] = T.FunctionRef(fi)
         # type aliases: `Ints = Array[int64]` bound once at module level
         for stmt in d.tree.body:
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
@@ -380,6 +375,11 @@ class Collector:
                     t = r.instance if isinstance(r, T.ClassRef) else None
                 if isinstance(t, T.ClassType) and (t.info is not None or t.key.startswith("__static__.")):
                     d.bindings[stmt.targets[0].id] = T.ClassRef(t)
+        for stmt in pending_funcs:
+            fi = self.function(stmt, stmt.name, None)
+            d.functions[stmt.name] = fi
+            if not fi.other_decorators:
+                d.bindings[stmt.name] = T.FunctionRef(fi)
         for info in pending_classes:
             self.class_header(info)
         for info in pending_classes:

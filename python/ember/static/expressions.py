@@ -208,8 +208,13 @@ class ExprLowering:
             return t, ast.BinOp(ln, {"add": ast.Add, "sub": ast.Sub, "mul": ast.Mult, "truediv": ast.Div,
                                      "floordiv": ast.FloorDiv, "mod": ast.Mod}[opname](), rn)
         if opname == "truediv":
-            self.err(node, f"'/' is not defined for integer primitives ({t.name}); use '//' or double()")
-        if opname in ("pow", "matmul"):
+            opname = "floordiv"  # as in Cinder: `/` on integer primitives is C division
+        if opname == "pow":
+            # as in Cinder: integer ** integer is a double
+            self.note_prim_op(node, "double_pow")
+            return T.DOUBLE, call(rt("double_unbox"), ast.BinOp(call(bi("float"), ln), ast.Pow(),
+                                                                call(bi("float"), rn)))
+        if opname == "matmul":
             self.err(node, f"operator '{sym}' is not supported for primitive {t.name}")
         self.note_prim_op(node, f"{t.name}_{opname}")
         return t, call(rt(f"{t.name}_{opname}"), ln, rn)
@@ -226,7 +231,8 @@ class ExprLowering:
         if isinstance(op, (ast.BitAnd, ast.BitOr, ast.BitXor, ast.LShift, ast.RShift)) \
                 and lt in nums and rtt in nums:
             return T.BOOL if lt == rtt == T.BOOL and not isinstance(op, (ast.LShift, ast.RShift)) else T.INT
-        if isinstance(op, ast.Add) and lt == rtt and lt in (T.STR, T.BYTES, T.LIST, T.TUPLE):
+        if isinstance(op, ast.Add) and lt == rtt and (lt in (T.STR, T.BYTES, T.LIST, T.TUPLE) or (
+                isinstance(lt, T.ClassType) and lt.key in ("__static__.Array", "__static__.CheckedList"))):
             return lt
         if isinstance(op, ast.Mod) and lt == T.STR:
             return T.STR
@@ -395,6 +401,8 @@ class ExprLowering:
             self.err(node, f"primitive {vt.name} is not subscriptable")
         if isinstance(vt, T.ClassType) and vt.key == "__static__.Array":
             it, inode = self.index_expr(node.slice)
+            if isinstance(node.slice, ast.Slice):
+                return vt, ast.Subscript(vn, inode, ast.Load())  # a slice is a new Array
             return vt.args[0], ast.Subscript(vn, inode, ast.Load())
         if isinstance(vt, T.ClassType) and vt.key == "__static__.CheckedList" and not isinstance(node.slice, ast.Slice):
             _, inode = self.index_expr(node.slice)

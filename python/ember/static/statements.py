@@ -251,7 +251,7 @@ class StmtLowering:
         vt, vn = self.expr(tgt.value)
         if vt.is_prim:
             self.err(tgt, f"primitive {vt.name} does not support item assignment")
-        if isinstance(vt, T.ClassType) and vt.key == "__static__.Array":
+        if isinstance(vt, T.ClassType) and vt.key == "__static__.Array" and not isinstance(tgt.slice, ast.Slice):
             _, idx = self.index_expr(tgt.slice)
             et = vt.args[0]
             t, v = self.expr(value, et)

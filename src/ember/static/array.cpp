@@ -5,10 +5,13 @@
 // Elements live inline after the header, one 8-byte cell per element holding
 // the kind's natural-width value at the start of the cell (the layout the JIT
 // reads: docs/static-python.md). The size never changes. Indexing is bounds-
-// checked (0 <= i < len, IndexError otherwise; negative indexes are errors,
-// as in C). Equality compares kind and elements; repr is `Array[int64]([...])`.
+// checked after Python's negative-index adjustment (as Cinder's Array does):
+// -len <= i < len, IndexError otherwise. Slicing and `+` make new arrays of
+// the same type; slice assignment must keep the size (ValueError otherwise).
+// Equality compares kind and elements; repr is `Array[int64]([...])`.
 // Array[T] for each primitive T is a cached subclass carrying the kind.
 #include <cstring>
+#include <vector>
 
 #include "ember/static/runtime.h"
 
@@ -39,7 +42,10 @@ int kindOfType(PyTypeObject* t) {
 bool getIndex(PyObject* self, PyObject* key, Py_ssize_t& i) {
   i = PyNumber_AsSsize_t(key, PyExc_IndexError);
   if (i == -1 && PyErr_Occurred()) return false;
+  Py_ssize_t given = i;
+  if (i < 0) i += Py_SIZE(self);
   if (i < 0 || i >= Py_SIZE(self)) {
+    i = given;
     PyErr_Format(PyExc_IndexError, "Array index %zd out of range (size %zd)", i, Py_SIZE(self));
     return false;
   }
@@ -109,16 +115,77 @@ PyObject* arrItem(PyObject* self, Py_ssize_t i) {
   return loadPrimitive(a->kind, &a->cells[i]);
 }
 
+PyObject* newOfType(PyTypeObject* type, int kind, Py_ssize_t n) {
+  auto* a = (ArrayObject*)type->tp_alloc(type, n);
+  if (!a) return nullptr;
+  a->kind = kind;
+  memset(a->cells, 0, sizeof(uint64_t) * (n ? n : 1));
+  return (PyObject*)a;
+}
+
 PyObject* arrSubscript(PyObject* self, PyObject* key) {
+  if (PySlice_Check(key)) {
+    Py_ssize_t start, stop, step;
+    if (PySlice_Unpack(key, &start, &stop, &step) < 0) return nullptr;
+    Py_ssize_t n = PySlice_AdjustIndices(Py_SIZE(self), &start, &stop, step);
+    auto* src = (ArrayObject*)self;
+    auto* out = (ArrayObject*)newOfType(Py_TYPE(self), src->kind, n);
+    for (Py_ssize_t k = 0; out && k < n; k++) out->cells[k] = src->cells[start + k * step];
+    return (PyObject*)out;
+  }
   Py_ssize_t i;
   if (!getIndex(self, key, i)) return nullptr;
   return arrItem(self, i);
+}
+
+PyObject* arrConcat(PyObject* a, PyObject* b) {
+  if (!PyObject_TypeCheck(b, (PyTypeObject*)gArrayBase) || ((ArrayObject*)a)->kind != ((ArrayObject*)b)->kind) {
+    PyErr_Format(PyExc_TypeError, "can only concatenate an Array of the same element type (not \"%s\")",
+                 Py_TYPE(b)->tp_name);
+    return nullptr;
+  }
+  Py_ssize_t na = Py_SIZE(a), nb = Py_SIZE(b);
+  auto* out = (ArrayObject*)newOfType(Py_TYPE(a), ((ArrayObject*)a)->kind, na + nb);
+  if (!out) return nullptr;
+  memcpy(out->cells, ((ArrayObject*)a)->cells, sizeof(uint64_t) * na);
+  memcpy(out->cells + na, ((ArrayObject*)b)->cells, sizeof(uint64_t) * nb);
+  return (PyObject*)out;
 }
 
 int arrAssSubscript(PyObject* self, PyObject* key, PyObject* value) {
   if (!value) {
     PyErr_SetString(PyExc_TypeError, "Array elements cannot be deleted (fixed size)");
     return -1;
+  }
+  if (PySlice_Check(key)) {
+    Py_ssize_t start, stop, step;
+    if (PySlice_Unpack(key, &start, &stop, &step) < 0) return -1;
+    Py_ssize_t n = PySlice_AdjustIndices(Py_SIZE(self), &start, &stop, step);
+    PyObject* items = PySequence_List(value);
+    if (!items) return -1;
+    if (PyList_GET_SIZE(items) != n) {
+      PyErr_Format(PyExc_ValueError, "Array slice assignment must keep the size: %zd elements for a slice of %zd",
+                   PyList_GET_SIZE(items), n);
+      Py_DECREF(items);
+      return -1;
+    }
+    // check everything before storing anything
+    auto* a = (ArrayObject*)self;
+    std::vector<uint64_t> cells((size_t)n);
+    for (Py_ssize_t k = 0; k < n; k++) {
+      uint64_t cell = 0;
+      CheckResult r = storePrimitive(a->kind, &cell, PyList_GET_ITEM(items, k));
+      if (r != CheckResult::kOk) {
+        bool ok = storeAt(a, start + k * step, PyList_GET_ITEM(items, k));  // raises the standard error
+        (void)ok;
+        Py_DECREF(items);
+        return -1;
+      }
+      cells[(size_t)k] = cell;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) a->cells[start + k * step] = cells[(size_t)k];
+    Py_DECREF(items);
+    return 0;
   }
   Py_ssize_t i;
   if (!getIndex(self, key, i)) return -1;
@@ -230,6 +297,7 @@ PyType_Slot kSlots[] = {
     {Py_tp_new, (void*)arrNew},
     {Py_sq_length, (void*)arrLen},
     {Py_sq_item, (void*)arrItem},
+    {Py_sq_concat, (void*)arrConcat},
     {Py_mp_length, (void*)arrLen},
     {Py_mp_subscript, (void*)arrSubscript},
     {Py_mp_ass_subscript, (void*)arrAssSubscript},

@@ -118,11 +118,21 @@ def test_array_unboxed_bounds_checked(impl, kind, lo, hi):
             a[1] = bad
     with pytest.raises(TypeError):
         a[1] = "x"
-    for i in (3, -1):
+    for i in (3, -4):
         with pytest.raises(IndexError):
             a[i]
         with pytest.raises(IndexError):
             a[i] = 0
+    assert a[-1] == hi and a[-3] == lo  # Python-style negative indexes, as in Cinder
+    assert list(a[1:]) == [0, hi] and type(a[1:]) is A and list(a[::-1]) == [hi, 0, lo]
+    assert list(a + A([1])) == [lo, 0, hi, 1]
+    a[0:2] = [1, 1]
+    assert list(a) == [1, 1, hi]
+    with pytest.raises(ValueError):
+        a[0:2] = [1]
+    with pytest.raises(OverflowError):
+        a[0:1] = [hi + 1]
+    assert list(a) == [1, 1, hi]
     assert A([lo, hi]) == A([lo, hi]) and A([1]) != A([2])
     assert repr(A([1, 2])) == f"Array[{kind}]([1, 2])"
 

@@ -192,9 +192,14 @@ def test_box_of_object(sp):
     assert msg == "box() expects a primitive, found int" and line == 2
 
 
-def test_int_division_of_primitives(sp):
-    msg, line = err(sp, "def f(a: int64) -> None:\n    b = a / 2\n")
-    assert msg.startswith("'/' is not defined for integer primitives") and line == 2
+def test_matmul_of_primitives(sp):
+    msg, line = err(sp, "def f(a: int64) -> None:\n    b = a @ a\n")
+    assert msg == "operator '@' is not supported for primitive int64" and line == 2
+
+
+def test_int_pow_is_double(sp):
+    msg, line = err(sp, "def f(a: int64) -> None:\n    b: int64 = a ** 2\n")
+    assert msg == "type mismatch: double cannot be assigned to int64" and line == 2
 
 
 def test_field_redeclared_with_other_type(sp):

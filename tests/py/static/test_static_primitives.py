@@ -214,6 +214,21 @@ def test_double_arithmetic(sp):
     assert m.f(float("inf"), 0.0) != m.f(float("inf"), 0.0)  # inf * 0 is nan, as for float
 
 
+def test_int_true_division_and_power(sp):
+    m = sp.load("""
+        import __static__
+        from __static__ import int8, int64, double
+        def div(a: int64, b: int64) -> int64:
+            return a / b
+        def p(a: int8, b: int8) -> double:
+            return a ** b
+    """)
+    assert m.div(-7, 2) == -3 and m.div(7, -2) == -3 and m.div(-2**63, -1) == -2**63
+    with pytest.raises(ZeroDivisionError):
+        m.div(1, 0)
+    assert m.p(2, 10) == 1024.0 and isinstance(m.p(2, 10), float) and m.p(2, -1) == 0.5
+
+
 def test_literals_adopt_primitive_type(sp):
     m = sp.load("""
         import __static__
@@ -303,12 +318,18 @@ def test_type_alias_and_double_pow(sp):
                 a[i] = i * i
                 i += 1
             return a
+        def rotate(a: Ints) -> Ints:
+            b: Ints = a[1:] + a[:1]
+            b[-1] = a[0] * 10
+            return b
         def norm(x: double, y: double) -> double:
             return (x * x + y * y) ** 0.5
         def inv(x: double) -> double:
             return x ** double(-1.5)
     """)
     assert list(m.fill(4)) == [0, 1, 4, 9]
+    assert list(m.rotate(m.fill(3))) == [1, 4, 0]
+    assert m.__ember_static__["functions"]["rotate"]["args"] == [["a", "Array[int64]"]]
     assert m.norm(3, 4) == 5.0 and m.inv(4.0) == 0.125
     with pytest.raises(TypeError, match="unbox to double"):
         m.inv(-4.0)  # a complex result cannot be a double
