@@ -40,6 +40,7 @@ import argparse
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -235,6 +236,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-rerun", action="store_true",
                     help="do not let regrtest re-run failures in verbose mode")
     args = ap.parse_args(argv)
+
+    # A shell that starts us in the background without job control leaves
+    # SIGINT ignored, and an ignored signal stays ignored across exec: Python
+    # would then install no KeyboardInterrupt handler in regrtest's workers and
+    # tests that send themselves SIGINT (test_generators' SignalAndYieldFromTest,
+    # ...) fail with or without the JIT. A handled signal is reset to the
+    # default on exec, so installing Python's own handler here fixes the workers.
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
     try:
         skips = read_skiplist(SKIPLIST)
