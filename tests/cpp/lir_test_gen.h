@@ -203,6 +203,13 @@ class ProgramGen {
     int j = newBlock();
     for (int k = 0; k < nparams; k++) f_.blocks[j].params.push_back(f_.newVReg());
     for (auto [blk, av] : {std::pair{tc, &at}, std::pair{ec, &ae}}) {
+      if (rng_.chance(8)) {  // this arm leaves the function
+        lir::Instr dj;
+        dj.op = lir::Op::DeoptJump;
+        dj.deopt = newDeopt(*av);
+        emit(blk, dj);
+        continue;
+      }
       lir::Instr jmp;
       jmp.op = lir::Op::Jump;
       jmp.target0 = j;
@@ -345,7 +352,7 @@ inline std::string checkAllocation(const lir::Function& f, const regalloc::Alloc
       }
       if (lir::clobbersCallerSaved(ins.op)) {
         VSet crossing = after;
-        if (ins.deopt >= 0)
+        if (ins.deopt >= 0 && !lir::isTerminator(ins.op))  // Checkpoint's exit runs after its call
           for (lir::VReg v : f.deopts[ins.deopt].stack) crossing.insert(v);
         for (lir::VReg v : crossing) {
           regalloc::Location l = loc(v);

@@ -14,7 +14,7 @@
 //    a deterministic schedule (a hash of the step count).
 // Machine mode models the ABI: after reading its sources, every instruction
 // whose clobbersCallerSaved() is true overwrites every caller-saved register
-// (and the scratch registers) with garbage; a clobbering instruction's deopt
+// (and the scratch registers) with garbage; a clobbering non-terminator's deopt
 // exit reads the stack *after* that. Jump arguments go to the target's
 // params through jumpMoves() (sequentialize() and kScratch1), as the
 // emitter will do.
@@ -253,8 +253,7 @@ inline RunResult runLir(const lir::Function& f, const regalloc::Allocation* allo
           res.trace.push_back("ret " + std::to_string(src(0)));
           return res;
         case Op::DeoptJump:
-          clobber();
-          deoptExit(in, "jump");
+          deoptExit(in, "jump");  // the exit stores the stack before it calls anything
           return res;
         default:
           res.error = std::string("op not simulated: ") + lir::opName(in.op);

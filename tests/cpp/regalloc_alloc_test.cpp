@@ -137,6 +137,17 @@ TEST(RegallocAlloc, CheckpointDeoptStackCrosses) {
   EXPECT_FALSE(inCallerSaved(a.vreg_loc[y]));
 }
 
+TEST(RegallocAlloc, DeoptJumpStackIsAnOrdinaryUse) {
+  // DeoptJump's exit stores the stack before it calls anything: no crossing.
+  B b;
+  lir::VReg x = b.imm(5), y = b.imm(6);
+  b.add(Op::DeoptJump).deopt = b.deopt({x, y});
+  Allocation a = checkedAllocate(b.f);
+  EXPECT_TRUE(inCallerSaved(a.vreg_loc[x]));
+  EXPECT_TRUE(inCallerSaved(a.vreg_loc[y]));
+  EXPECT_TRUE(a.used_callee_saved.empty());
+}
+
 TEST(RegallocAlloc, GuardDeoptStackIsAUse) {
   B b;
   lir::VReg x = b.imm(5), y = b.imm(0);

@@ -105,7 +105,7 @@ Result<IntervalSet> buildIntervals(const lir::Function& f) {
       }
       if (lir::clobbersCallerSaved(in.op)) {
         live.forEach([&](int v) { set.by_vreg[v].crossing = true; });
-        if (in.deopt >= 0)
+        if (in.deopt >= 0 && !lir::isTerminator(in.op))  // Checkpoint: see the header
           for (lir::VReg v : f.deopts[in.deopt].stack) set.by_vreg[v].crossing = true;
       }
       forEachUse(f, in, [&](lir::VReg v) {

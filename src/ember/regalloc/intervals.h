@@ -15,15 +15,18 @@
 // `crossing` is computed precisely, not from the hull: during the backward
 // walk that rebuilds per-instruction liveness, every vreg live after a
 // clobbering instruction (clobbersCallerSaved) and not defined by it crosses
-// it. A clobbering instruction with a deopt (Checkpoint; also DeoptJump) makes
-// its deopt-stack vregs crossing as well, because the deopt exit runs after
-// the runtime call and reads them then. A vreg whose hull merely spans a
+// it. A clobbering non-terminator with a deopt (Checkpoint) makes its
+// deopt-stack vregs crossing as well, because the deopt exit runs after
+// the runtime call and reads them then. DeoptJump (a clobbering terminator)
+// is not such a case: its exit stores the stack into the frame before it
+// calls anything, so its deopt vregs are ordinary uses. A vreg whose hull merely spans a
 // clobbering instruction in an unrelated block does not cross: its register
 // holds nothing of value there.
 //
-// `hints` links a block parameter and the Jump arguments flowing into it, so
-// the allocator can try to give both the same register (the edge move becomes
-// a no-op).
+// `hints` links a block parameter and the Jump arguments flowing into it, and
+// a Move's dst and vreg source, so the allocator can try to give both the same
+// register (the edge copy or the move becomes a no-op when the intervals do
+// not overlap).
 //
 // buildIntervals also validates what the allocator relies on (operand ranges,
 // single definitions, targets, deopt indices, no use reachable without a def)
