@@ -44,6 +44,16 @@ OBJECT_ATTRS = set(dir(object)) | {"__dict__", "__weakref__", "__module__", "__s
 _SPECIAL_CALLS = {"box", "unbox", "cast", "clen", "crange"}
 
 
+def _container_method_result(t: T.ClassType, attr: str):
+    """Result types of the checked containers' methods the checker knows."""
+    if t.key == "__static__.CheckedList":
+        return {"pop": t.args[0], "copy": t, "index": T.INT, "count": T.INT, "append": T.NONE,
+                "insert": T.NONE, "extend": T.NONE, "clear": T.NONE, "reverse": T.NONE, "sort": T.NONE,
+                "remove": T.NONE}.get(attr)
+    return {"pop": t.args[1], "setdefault": t.args[1], "copy": t, "update": T.NONE,
+            "clear": T.NONE}.get(attr)
+
+
 class ExprLowering:
     """Mixin: needs self.decls, self.scope, self.err(node, msg), self.resolver,
     self.meta (current function metadata or None), self.inline_cache."""
@@ -150,15 +160,44 @@ class ExprLowering:
     def e_Tuple(self, node, expected):
         return T.TUPLE, ast.Tuple(self._elts(node.elts, "tuple"), ast.Load())
 
+    def _checked_target(self, expected, key: str):
+        """The checked container type a display should build (Cinder: a list
+        display where a CheckedList[T] is expected builds one)."""
+        if isinstance(expected, T.OptionalType):
+            expected = expected.inner
+        if isinstance(expected, T.ClassType) and expected.key == key:
+            return expected
+        return None
+
+    def _check_elements(self, nodes, elem_t, what, container):
+        for n in nodes:
+            if isinstance(n, ast.Starred):
+                continue
+            t, _ = self.expr(n)
+            if T.assignable(t, elem_t) == "error":
+                self.err(n, f"type mismatch: {t.name} cannot be stored in {container.name}")
+
     def e_List(self, node, expected):
+        target = self._checked_target(expected, "__static__.CheckedList")
+        if target is not None:
+            self._check_elements(node.elts, target.args[0], "list element", target)
+            lst = ast.List(self._elts(node.elts, "list"), ast.Load())
+            return target, call(self.type_expr(target), lst)
         return T.LIST, ast.List(self._elts(node.elts, "list"), ast.Load())
 
     def e_Set(self, node, expected):
         return T.SET, ast.Set(self._elts(node.elts, "set"))
 
     def e_Dict(self, node, expected):
+        target = self._checked_target(expected, "__static__.CheckedDict")
+        if target is not None:
+            self._check_elements([k for k in node.keys if k is not None], target.args[0], "dict key", target)
+            self._check_elements([v for k, v in zip(node.keys, node.values) if k is not None], target.args[1],
+                                 "dict value", target)
         keys = [self.obj_expr(k, "dict key")[1] if k is not None else None for k in node.keys]
         values = [self.obj_expr(v, "dict value")[1] for v in node.values]
+        if target is not None:
+            return target, call(self.type_expr(target), ast.Dict(keys, values))
         return T.DICT, ast.Dict(keys, values)
 
     # --- operators --------------------------------------------------------------------------
@@ -369,6 +408,9 @@ class ExprLowering:
                     return T.FunctionRef(fi)
                 return T.BoundMethodRef(fi, bt)
             return what if isinstance(what, T.Type) and not what.is_prim else T.DYNAMIC
+        if isinstance(bt, T.ClassType) and bt.key in ("__static__.CheckedList", "__static__.CheckedDict"):
+            result = _container_method_result(bt, attr)
+            return T.BuiltinFuncRef(f"{bt.name}.{attr}", result) if result is not None else T.DYNAMIC
         if isinstance(bt, T.ModuleRef):
             r = bt.decls.bindings.get(attr)
             return r if r is not None else T.DYNAMIC
@@ -647,8 +689,11 @@ class ExprLowering:
             self.pop_scope()
 
     def e_ListComp(self, node, expected):
-        return T.LIST, self._comprehension(node, lambda g: ast.ListComp(
-            self.obj_expr(node.elt, "list element")[1], g))
+        target = self._checked_target(expected, "__static__.CheckedList")
+        comp = self._comprehension(node, lambda g: ast.ListComp(self.obj_expr(node.elt, "list element")[1], g))
+        if target is not None:
+            return target, call(self.type_expr(target), comp)
+        return T.LIST, comp
 
     def e_SetComp(self, node, expected):
         return T.SET, self._comprehension(node, lambda g: ast.SetComp(
@@ -659,8 +704,12 @@ class ExprLowering:
             self.obj_expr(node.elt, "generator element")[1], g))
 
     def e_DictComp(self, node, expected):
-        return T.DICT, self._comprehension(node, lambda g: ast.DictComp(
+        target = self._checked_target(expected, "__static__.CheckedDict")
+        comp = self._comprehension(node, lambda g: ast.DictComp(
             self.obj_expr(node.key, "dict key")[1], self.obj_expr(node.value, "dict value")[1], g))
+        if target is not None:
+            return target, call(self.type_expr(target), comp)
+        return T.DICT, comp
 
     def e_Lambda(self, node: ast.Lambda, expected):
         args = self.lower_arguments_defaults(node.args, None)

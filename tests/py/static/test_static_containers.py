@@ -189,3 +189,33 @@ def f(a: Array[int8], x: int64) -> None:
     a[0] = x
 """)
     assert e.msg == "type mismatch: int64 cannot be stored in Array[int8]" and e.lineno == 5
+
+
+def test_displays_build_checked_containers_where_expected(sp):
+    m = sp.load("""
+        import __static__
+        from __static__ import CheckedList, CheckedDict, clen
+        class Node:
+            def __init__(self) -> None:
+                self.kids: CheckedList[Node] = []
+                self.names: CheckedDict[str, int] = {}
+        def first(xs: CheckedList[str]) -> str:
+            todo: CheckedList[str] = [x for x in xs]
+            out = todo.pop(0)
+            return out
+        def sizes(n: Node) -> int:
+            return len(n.kids) + len(n.names)
+    """)
+    n = m.Node()
+    assert type(n.kids).__name__.startswith("CheckedList[") and type(n.names).__name__ == "CheckedDict[str, int]"
+    with pytest.raises(TypeError):
+        n.kids.append(1)
+    assert m.first(__static__.CheckedList[str](["a", "b"])) == "a"
+    assert m.__ember_static__["functions"]["first"]["locals"]["out"] == "str"
+    e = sp.error("""
+import __static__
+from __static__ import CheckedList
+def f() -> None:
+    xs: CheckedList[int] = [1, "two"]
+""")
+    assert e.msg == "type mismatch: str cannot be stored in CheckedList[int]" and e.lineno == 5
