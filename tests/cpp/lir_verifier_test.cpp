@@ -23,7 +23,9 @@ void expectError(const std::string& body, const std::string& needle, const std::
   std::vector<std::string> errs = verifyText(body);
   ASSERT_EQ(errs.size(), 1u) << body << "\nerrors:\n" << ::testing::PrintToString(errs);
   EXPECT_NE(errs[0].find(needle), std::string::npos) << errs[0];
-  if (!quote.empty()) EXPECT_NE(errs[0].find("`" + quote + "`"), std::string::npos) << errs[0];
+  if (!quote.empty()) {
+    EXPECT_NE(errs[0].find("`" + quote + "`"), std::string::npos) << errs[0];
+  }
 }
 
 TEST(LirVerifier, WellFormedLoop) {
