@@ -392,7 +392,7 @@ class ExprLowering:
                 return T.DYNAMIC
             found = info.lookup(attr)
             if found is None:
-                if info.open_attrs or attr in OBJECT_ATTRS:
+                if info.open_attrs or attr in OBJECT_ATTRS or self.subclass_defines(info, attr):
                     return T.DYNAMIC
                 self.err(node, f"attribute '{attr}' not found on static class '{info.qualname}'")
             kind, what, owner = found
@@ -428,6 +428,22 @@ class ExprLowering:
         if isinstance(bt, T.SpecialRef) and bt.what.startswith("module:"):
             return special_member(bt.what, attr) or T.DYNAMIC
         return T.DYNAMIC
+
+    def subclass_defines(self, info, attr: str) -> bool:
+        """Whether a static subclass (in this module or the class's own) has
+        `attr`: the base then uses it as an abstract member (Cinder accepts
+        this; the access is dynamic). A misspelling found nowhere is an error."""
+        if info.final:
+            return False
+        pools = [self.decls.classes.values()]
+        own = self.table.cache.get(info.module)
+        if own is not None and own is not self.decls:
+            pools.append(own.classes.values())
+        for pool in pools:
+            for other in pool:
+                if other is not info and info in other.mro() and other.lookup(attr) is not None:
+                    return True
+        return False
 
     def e_Subscript(self, node: ast.Subscript, expected):
         # A type application in an expression: CheckedDict[int, str], Array[int64], ...

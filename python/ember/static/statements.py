@@ -225,7 +225,7 @@ class StmtLowering:
         if info is not None:
             found = info.lookup(attr)
             if found is None:
-                if not (info.open_attrs or attr in ("__class__",)):
+                if not (info.open_attrs or attr in ("__class__",) or self.subclass_defines(info, attr)):
                     self.err(tgt, f"attribute '{attr}' not found on static class '{info.qualname}'")
             else:
                 kind, what, owner = found
@@ -290,7 +290,7 @@ class StmtLowering:
             bt, bn = self.expr(t.value)
             if isinstance(bt, T.ClassType) and bt.info is not None and isinstance(ctx, ast.Store):
                 found = bt.info.lookup(t.attr)
-                if found is None and not bt.info.open_attrs:
+                if found is None and not bt.info.open_attrs and not self.subclass_defines(bt.info, t.attr):
                     self.err(t, f"attribute '{t.attr}' not found on static class '{bt.info.qualname}'")
                 if found and found[0] == "field" and found[1].type.is_prim:
                     self.err(t, f"cannot unpack into primitive field '{t.attr}'")

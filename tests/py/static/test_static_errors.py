@@ -228,3 +228,25 @@ def test_unknown_types_are_dynamic(sp):
 def test_class_attribute_may_share_a_module_final_name(sp):
     m = sp.load("import __static__\nfrom typing import Final\nX: Final = 1\nclass C:\n    X = 2\n")
     assert m.X == 1 and m.C.X == 2
+
+
+def test_attribute_defined_by_a_static_subclass_is_dynamic_on_the_base(sp):
+    m = sp.load("""
+import __static__
+class Base:
+    def run(self) -> int:
+        return self.step() + 1
+class Impl(Base):
+    def step(self) -> int:
+        return 41
+""")
+    assert m.Impl().run() == 42
+    e = sp.error("""
+import __static__
+from typing import final
+@final
+class Leaf:
+    def run(self) -> int:
+        return self.step()
+""")
+    assert e.msg == "attribute 'step' not found on static class 'Leaf'" and e.lineno == 7
