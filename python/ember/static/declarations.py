@@ -436,12 +436,12 @@ class Collector:
                     self.decls.bindings[local] = r
             elif mod:
                 other = self.table.get(mod)
+                r = other.bindings.get(a.name) if other is not None else None
                 if other is not None:
                     self.decls.deps[other.name] = other.source_hash
-                    r = other.bindings.get(a.name)
-                    if isinstance(r, (T.ClassRef, T.FunctionRef)):
-                        self.decls.bindings[local] = r
-                else:
+                if isinstance(r, (T.ClassRef, T.FunctionRef)):
+                    self.decls.bindings[local] = r
+                elif r is None:
                     sub = self.table.get(f"{mod}.{a.name}")
                     if sub is not None:
                         self.decls.deps[sub.name] = sub.source_hash

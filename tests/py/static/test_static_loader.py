@@ -251,3 +251,33 @@ def test_static_implies_strict(pkgdir):
     with pytest.raises(strict.StrictModuleError):
         import ld_strict_bad  # noqa: F401
     assert "ld_strict_bad" not in sys.modules
+
+
+def test_static_package_with_relative_imports(tmp_path, monkeypatch):
+    st.install()
+    monkeypatch.syspath_prepend(str(tmp_path))
+    pkg = tmp_path / "ld_pkg5"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("import __static__\nfrom .core import Point\n")
+    (pkg / "core.py").write_text("import __static__\nfrom __static__ import int64\n"
+                                 "class Point:\n    def __init__(self, x: int64) -> None:\n        self.x: int64 = x\n")
+    (pkg / "use.py").write_text("import __static__\nfrom __static__ import int64\nfrom .core import Point\n"
+                                "from . import core\ndef make(x: int64) -> Point:\n    return core.Point(x)\n")
+    importlib.invalidate_caches()
+    try:
+        import ld_pkg5.use as use
+        p = use.make(3)
+        assert p.x == 3 and type(p) is use.Point
+        assert {"ld_pkg5", "ld_pkg5.core"} <= set(use.__ember_static__["deps"])
+        assert use.__ember_static__["functions"]["make"]["return"] == "ld_pkg5.core.Point"
+        assert use.__ember_static__["functions"]["make"]["calls"][0][3] == "ld_pkg5.core.Point.__init__"
+        with pytest.raises(TypeError, match=r"make\(\) argument 'x'"):
+            use.make("3")
+        bad = pkg / "bad.py"
+        bad.write_text("import __static__\nfrom .core import Point\ndef f() -> Point:\n    return Point('x')\n")
+        importlib.invalidate_caches()
+        with pytest.raises(st.TypedSyntaxError, match="argument 'x' of Point.__init__\\(\\) expects int64, found str"):
+            import ld_pkg5.bad  # noqa: F401
+    finally:
+        for n in [n for n in sys.modules if n.startswith("ld_pkg5")]:
+            del sys.modules[n]
