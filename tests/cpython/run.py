@@ -24,12 +24,13 @@ refuse to start (exit status 2), so nothing is skipped silently. A plain name
 (``test_os.FileTests.test_large_read``, or a class ``test_socket.SomeTest``) is
 handed to regrtest's ``--ignore`` and drops only the matching test cases.
 
-Output: regrtest's full output goes to ``results/log-<mode>[-quick].txt``; a
+Output: regrtest's full output goes to ``results/log-<mode>-<scope>.txt``; a
 summary (counts of passed/failed/skipped/env-changed/re-run test files, the
 names of failing files, the individual test-case totals, wall time, and whether
 ember's JIT was actually importable and active) goes to
-``results/summary-<mode>.json`` (``summary-<mode>-quick.json`` for ``--quick``)
-and is printed. The exit status is non-zero when a test file not on the skip
+``results/summary-<mode>.json`` (the latest run of that mode) and
+``results/summary-<mode>-<scope>.json`` (scope: full, quick or selected) and is
+printed. The exit status is non-zero when a test file not on the skip
 list fails (after regrtest's own verbose re-run of failures, so a flaky test
 that passes on re-run is reported as re-run, not failed), when the run was
 interrupted, or when no summary could be parsed.
@@ -254,10 +255,14 @@ def main(argv: list[str] | None = None) -> int:
 
     use_jit = not args.no_jit
     mode = "jit" if use_jit else "nojit"
-    suffix = "-quick" if args.quick else ("-selected" if args.tests else "")
+    scope = "quick" if args.quick else ("selected" if args.tests else "full")
     RESULTS.mkdir(parents=True, exist_ok=True)
-    log_path = RESULTS / f"log-{mode}{suffix}.txt"
-    summary_path = RESULTS / f"summary-{mode}{suffix}.json"
+    log_path = RESULTS / f"log-{mode}-{scope}.txt"
+    # summary-<mode>.json is always the latest run of that mode (its "scope"
+    # field says which); summary-<mode>-<scope>.json keeps one per scope, so a
+    # quick run does not hide the last full run.
+    summary_path = RESULTS / f"summary-{mode}.json"
+    scoped_summary_path = RESULTS / f"summary-{mode}-{scope}.json"
 
     whole_files = {n for n in skips if "." not in n}
     case_patterns = [n for n in skips if "." in n]
@@ -300,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     rerun_passed = [t for t in parsed["lists"].get("rerun", []) if t not in failed]
     summary = {
         "mode": mode,
-        "quick": args.quick,
+        "scope": scope,
         "python": sys.executable,
         "python_version": sys.version.split()[0],
         "command": cmd,
@@ -323,7 +328,8 @@ def main(argv: list[str] | None = None) -> int:
         "skip_list": skips,
         "log": str(log_path.relative_to(HERE.parent.parent)),
     }
-    summary_path.write_text(json.dumps(summary, indent=2) + "\n")
+    for path in (summary_path, scoped_summary_path):
+        path.write_text(json.dumps(summary, indent=2) + "\n")
 
     print(f"CPython {summary['python_version']} regression suite, "
           f"{'quick subset' if args.quick else 'selected tests' if args.tests else 'full suite'}, "
@@ -346,7 +352,8 @@ def main(argv: list[str] | None = None) -> int:
         print("  env changed: " + " ".join(parsed["lists"].get("env_changed", [])))
     if rerun_passed:
         print("  failed first, passed on re-run (flaky?): " + " ".join(rerun_passed))
-    print(f"  summary: {summary_path.relative_to(HERE.parent.parent)}  log: {summary['log']}")
+    print(f"  summary: {summary_path.relative_to(HERE.parent.parent)} "
+          f"(and {scoped_summary_path.name})  log: {summary['log']}")
 
     if failed:
         return 1
