@@ -45,7 +45,7 @@ build: venv
 	  fi; \
 	  $(VENV)/bin/cmake --build $(BUILD) -j $(JOBS)'
 	@site=$$($(VPY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])'); \
-	echo "$(ROOT)/python" > $$site/ember-dev.pth; \
+	rm -f $$site/ember-dev.pth; echo "$(ROOT)/python" > $$site/00-ember-dev.pth; \
 	cp python/ember-autoload.pth $$site/ember-autoload.pth
 
 test-cpp: build

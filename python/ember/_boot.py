@@ -36,8 +36,11 @@ def jit_requested(opts: dict) -> bool:
 def _boot() -> None:
     opts = _flags.read()
     if opts["jit-help"]:
-        print(_flags.help_text())
-        sys.exit(0)
+        # Start-up cannot be stopped with SystemExit from a .pth file.
+        sys.stdout.write(_flags.help_text() + "\n")
+        sys.stdout.flush()
+        import os
+        os._exit(0)
     if jit_requested(opts):
         try:
             _activate_jit(opts)

@@ -11,7 +11,7 @@
 //     resumes _PyEval_EvalFrameDefault and returns its result.
 //
 // Stack frame: rbp, then rbx r12 r13 r14 r15 (always saved), then spill slots
-// at [rbp - 48 - 8*(slot+1)], padded so rsp is 16-byte aligned at calls.
+// at [rbp - 40 - 8*(slot+1)], padded so rsp is 16-byte aligned at calls.
 // rax and r11 are scratch and never allocated. Deopt exits and loop
 // checkpoint slow paths are emitted out of line after all blocks.
 #include "ember/codegen/emitter.h"
@@ -32,7 +32,7 @@ using regalloc::PhysReg;
 
 namespace {
 
-constexpr int kSavedBytes = 48;  // rbp rbx r12 r13 r14 r15
+constexpr int kSavedBytes = 40;  // rbx r12 r13 r14 r15, below the saved rbp
 
 class Emitter : public CodeGenerator {
  public:

@@ -1,6 +1,7 @@
 #include "ember/runtime/watchers.h"
 
 #include "ember/runtime/entry.h"
+#include "ember/runtime/eval_breaker.h"
 #include "ember/runtime/jit_state.h"
 
 namespace ember::runtime {
@@ -28,6 +29,9 @@ void visitFunctions(F f) {
 }  // namespace
 
 bool startManaging() {
+  // Create the eval-breaker tick function before watching function creation:
+  // its own creation must not reach the watcher (it would recurse).
+  if (tickCode() == nullptr) return false;
   if (g_func_watcher < 0) {
     g_func_watcher = PyFunction_AddWatcher(onFunctionEvent);
     if (g_func_watcher < 0) return false;
