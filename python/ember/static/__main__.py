@@ -59,8 +59,10 @@ def force_static(tree: ast.Module) -> ast.Module:
 
 
 def check_file(path: str, table: ModuleTable, force: bool = False, internal_errors: bool = True,
-               compile_code: bool = False):
-    """None if fine or not static; the TypedSyntaxError otherwise."""
+               compile_code: bool = False, all_errors: list | None = None):
+    """None if fine or not static; the (first) TypedSyntaxError otherwise.
+    `all_errors`, if given, receives every error found (one per top-level
+    statement at most)."""
     with open(path, "rb") as f:
         data = f.read()
     if not force and not looks_static(data):
@@ -77,7 +79,7 @@ def check_file(path: str, table: ModuleTable, force: bool = False, internal_erro
         tree = force_static(tree)
     try:
         compile_static(source, path, module_name(path), table, tree=tree, internal_errors=internal_errors,
-                       compile_code=compile_code)
+                       compile_code=compile_code, errors=all_errors)
     except TypedSyntaxError as exc:
         return exc
     return None
@@ -104,13 +106,15 @@ def main(argv: list) -> int:
     table = ModuleTable(sources)
     errors = 0
     for f in files:
+        found: list = []
         try:
-            err = check_file(f, table, force)
+            err = check_file(f, table, force, all_errors=found)
         except SyntaxError as exc:  # only CPython's compiler rejects it
             err = TypedSyntaxError(f"syntax error: {exc.msg}", f, exc.lineno or 1, (exc.offset or 1) - 1)
         if err is not None:
             errors += 1
-            print(err.format())
+            for e in (found or [err]):
+                print(e.format())
     if errors:
         print(f"{errors} file{'s' if errors != 1 else ''} with errors", file=sys.stderr)
     return 1 if errors else 0

@@ -542,8 +542,20 @@ class Compiler(ExprLowering, StmtLowering):
         return out
 
     # --- the module ---------------------------------------------------------------------------
-    def lower_module(self, tree: ast.Module, marker: int, with_metadata: bool = True) -> ast.Module:
-        body = self.stmts(tree.body[marker + 1:])
+    def lower_module(self, tree: ast.Module, marker: int, with_metadata: bool = True,
+                     errors: list | None = None) -> ast.Module:
+        if errors is None:
+            body = self.stmts(tree.body[marker + 1:])
+        else:
+            # collect mode (the check tool): one error per top-level statement
+            body = []
+            for stmt in tree.body[marker + 1:]:
+                try:
+                    body.extend(self.stmts([stmt]))
+                except TypedSyntaxError as exc:
+                    errors.append(exc)
+                    self.scope = Scope("module")
+                    self.meta_stack = []
         prologue = [
             ast.Import([ast.alias("ember._static", RT)]),
             ast.Import([ast.alias("builtins", BUILTINS)]),
@@ -613,8 +625,12 @@ def _module_assigned(decls: ModuleDecls) -> dict:
 
 def compile_static(source: str | bytes, filename: str, modname: str, table: ModuleTable | None = None,
                    *, tree: ast.Module | None = None, internal_errors: bool = True,
-                   compile_code: bool = True) -> CompileResult | None:
-    """Type-check and compile a module. Returns None if it is not static."""
+                   compile_code: bool = True, errors: list | None = None) -> CompileResult | None:
+    """Type-check and compile a module. Returns None if it is not static.
+
+    By default the first error is raised. With `errors` (a list) and
+    `compile_code=False`, errors in separate top-level statements are all
+    appended to it and the first one is raised at the end."""
     if isinstance(source, bytes):
         import importlib.util
         source = importlib.util.decode_source(source)
@@ -629,7 +645,10 @@ def compile_static(source: str | bytes, filename: str, modname: str, table: Modu
         table.cache[modname] = decls
         Collector(decls, table).run()
         comp = Compiler(decls, table)
-        new_tree = comp.lower_module(tree, marker, with_metadata=compile_code)
+        collect = errors if (errors is not None and not compile_code) else None
+        new_tree = comp.lower_module(tree, marker, with_metadata=compile_code, errors=collect)
+        if collect:
+            raise collect[0]
         code = None
         if compile_code:
             ast.fix_missing_locations(new_tree)
@@ -640,7 +659,9 @@ def compile_static(source: str | bytes, filename: str, modname: str, table: Modu
                 # bad `nonlocal`...) are the user's: report CPython's own.
                 compile(source, filename, "exec", dont_inherit=True)
                 raise
-    except TypedSyntaxError:
+    except TypedSyntaxError as exc:
+        if errors is not None and exc not in errors:
+            errors.append(exc)
         raise
     except RecursionError:
         raise TypedSyntaxError("module too deeply nested for the static compiler", filename, 1, 0)

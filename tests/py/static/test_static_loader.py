@@ -281,3 +281,13 @@ def test_static_package_with_relative_imports(tmp_path, monkeypatch):
     finally:
         for n in [n for n in sys.modules if n.startswith("ld_pkg5")]:
             del sys.modules[n]
+
+
+def test_check_cli_reports_every_failing_statement(tmp_path):
+    bad = tmp_path / "two.py"
+    bad.write_text("import __static__\ndef f() -> int:\n    return 'a'\n\ndef g(x: int) -> None:\n    x.nope = 1\n"
+                   "y: str = 3\n")
+    r = run(["-m", "ember.static", "check", str(bad)])
+    assert r.returncode == 1
+    lines = r.stdout.strip().splitlines()
+    assert [l.split(":")[1] for l in lines] == ["3", "7"], lines  # g is fine: int is a dynamic-attribute builtin
