@@ -101,6 +101,8 @@ TEST(HirVerifier, FrameStates) {
   expectErrors(verify(parseOrDie("bb0:\n  v0 = LoadNull\n  CheckNull v0 fs{@2: v1}\n  v1 = LoadNull\n"
                                  "  Decref v1\n  Return v0\n")),
                {"frame-state slot 0 (v1) does not dominate the instruction"});
+  expectErrors(verify(parseOrDie("bb0:\n  v0 = LoadNull fs{@0}\n  Return v0\n")),
+               {"v0 = LoadNull fs{@0}: has a frame state but cannot deopt"});
   Function f = parseOrDie("bb0:\n  Deopt fs{@0}\n");
   f.instr(0).frame_state = 5;
   expectErrors(verify(f), {"frame state index 5 does not exist"});

@@ -180,6 +180,7 @@ class Verifier {
 
     // frame state
     if (canDeopt(ins.op) && ins.frame_state < 0) err(b, id, "can deopt but has no frame state");
+    if (!canDeopt(ins.op) && ins.frame_state >= 0) err(b, id, "has a frame state but cannot deopt");
     if (ins.frame_state >= 0) {
       if (static_cast<size_t>(ins.frame_state) >= f_.frame_states.size()) {
         err(b, id, "frame state index " + std::to_string(ins.frame_state) + " does not exist");

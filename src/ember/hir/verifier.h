@@ -14,8 +14,8 @@
 //     uses in unreachable blocks are not checked for dominance;
 //  5. Branch/CondBranch targets are live blocks; each reachable block's preds
 //     are exactly its reachable CFG predecessors, without duplicates;
-//  6. instructions that can deopt carry a frame state; frame-state values are
-//     defined and dominate the instruction;
+//  6. exactly the instructions that can deopt carry a frame state;
+//     frame-state values are defined and dominate the instruction;
 //  7. kinds: operands of Decref, Return, StoreLocal, IsNone, IsNull, CheckNull
 //     are objects; CheckNeg's is a cint; a Phi's operands have the Phi's kind;
 //     CondBranch accepts either; CallHelper's operand count matches the

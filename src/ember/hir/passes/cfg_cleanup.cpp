@@ -43,6 +43,7 @@ bool foldEqualTargets(Function& f, PassContext& ctx) {
     w.operands.clear();
     w.keep_mask = 0;
     w.target1 = kNone;
+    w.frame_state = -1;
     if (release) {
       InstrId d = f.newInstr(Op::Decref, {cond});
       f.instr(d).bc_index = bc;

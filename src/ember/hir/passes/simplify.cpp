@@ -103,13 +103,15 @@ bool foldBranches(Function& f, PassContext& ctx) {
     // the Branch; a kept one that the branch proved NULL (false edge) was
     // dropped by that edge and now needs an explicit (no-op) release.
     bool is_obj = f.instr(cond).kind == ValueKind::Object;
-    bool release = is_obj && (consumesOperand(br, 0, ctx.ref_mode) || (!*truth && (br.keep_mask & 1u)));
+    bool nulled_edge = !*truth && (br.keep_mask & 1u) && br.target0 != br.target1;
+    bool release = is_obj && (consumesOperand(br, 0, ctx.ref_mode) || nulled_edge);
     int32_t bc = br.bc_index;
     br.op = Op::Branch;
     br.operands.clear();
     br.keep_mask = 0;
     br.target0 = taken;
     br.target1 = kNone;
+    br.frame_state = -1;
     if (release) {
       InstrId d = f.newInstr(Op::Decref, {cond});
       f.instr(d).bc_index = bc;
