@@ -278,8 +278,8 @@ def assignable(src: Type, dst: Type) -> str:
             return "check"
         if dst.info is not None and dst.info.has_dynamic_base and src.info is None:
             return "check"
-        if src.info is not None and src.info.has_dynamic_base and dst.info is None:
-            return "check"
+        if src.info is not None and any(c.has_dynamic_base for c in src.info.mro()):
+            return "check"  # a dynamic base may itself derive from dst
         return "error"
     return "check"
 

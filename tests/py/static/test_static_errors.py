@@ -250,3 +250,20 @@ class Leaf:
         return self.step()
 """)
     assert e.msg == "attribute 'step' not found on static class 'Leaf'" and e.lineno == 7
+
+
+def test_class_with_dynamic_base_may_be_any_subclass(sp):
+    m = sp.load("""
+import __static__
+import collections
+class Target:
+    pass
+class Odd(collections.OrderedDict):
+    pass
+def take(t: Target) -> int:
+    return 1
+def give(o: Odd) -> int:
+    return take(o)
+""")
+    with pytest.raises(TypeError, match=r"take\(\) argument 't': expected 'Target', got 'Odd'"):
+        m.give(m.Odd())
