@@ -50,7 +50,9 @@ bool RefcountInsertion::run(Function& f, PassContext& ctx) {
         // release on every outgoing edge
         for (BlockId s : f.successors(b)) {
           BlockId dest = s;
-          if (f.block(s).preds.size() > 1) dest = splitEdge(f, b, s);
+          // The entry is also entered from the caller: like a block with
+          // several preds, it needs the release on its own edge.
+          if (f.block(s).preds.size() > 1 || s == f.entry) dest = splitEdge(f, b, s);
           size_t pos = firstNonPhi(f, dest);
           for (InstrId v : rel) f.insertAt(dest, pos++, makeDecref(f, v, bc));
         }

@@ -18,8 +18,8 @@
 //    nothing to insert.
 //  - CondBranch with an object operand (a NULL test, e.g. POP_JUMP_IF on a
 //    for_iter_next result) consumes it on both edges: a Decref goes at the start
-//    of each successor, after its Phis. A successor with several preds gets the
-//    edge split (new block: Decref, Branch) so the release happens on that edge
+//    of each successor, after its Phis. A successor with several preds (or the entry
+//    block, which the caller also enters) gets the edge split (new block: Decref, Branch) so the release happens on that edge
 //    only. CondBranch on a cint needs nothing, and neither does one
 //    whose keep bit is set (the builder's FOR_ITER: the item is consumed on
 //    the true edge by the body, and is NULL on the false edge).
