@@ -45,7 +45,10 @@ def outcome(fn, args, kwargs):
     except BaseException as exc:  # noqa: BLE001 - we compare every exception
         frames = [(f.name, f.lineno) for f in traceback.extract_tb(exc.__traceback__)
                   if f.filename == FILENAME]
-        return ("exc", type(exc), repr(exc.args), frames)
+        # By name: a case's own exception classes are distinct objects in the
+        # interpreted and compiled namespaces.
+        kind = f"{type(exc).__module__}.{type(exc).__qualname__}"
+        return ("exc", kind, repr(exc.args), frames)
 
 
 def _namespace(source: str, extra: dict | None):
@@ -57,9 +60,16 @@ def _namespace(source: str, extra: dict | None):
 
 
 def check(source: str, name: str, calls, extra: dict | None = None, may_fall_back: bool = False):
-    """calls: list of args tuples, or (args, kwargs) pairs."""
-    calls = [c if (isinstance(c, tuple) and len(c) == 2 and isinstance(c[1], dict)) else (c, {})
-             for c in calls]
+    """calls: list of args tuples, or (args, kwargs) pairs; or a function that
+    returns such a list, called once per run, for arguments that a call
+    consumes (iterators, mutable inputs)."""
+    make_calls = calls if callable(calls) else (lambda: calls)
+
+    def normalized():
+        return [c if (isinstance(c, tuple) and len(c) == 2 and isinstance(c[1], dict)) else (c, {})
+                for c in make_calls()]
+
+    calls = normalized()
     ns_i = _namespace(source, extra)
     expected = [outcome(ns_i[name], a, k) for a, k in calls]
     _jit.configure(mode="all")
@@ -70,7 +80,7 @@ def check(source: str, name: str, calls, extra: dict | None = None, may_fall_bac
         if not may_fall_back:
             assert compiled, f"{name} did not compile: {ember.jit.stats()['failure_examples']}"
             assert ember.jit.is_jit_compiled(fn)
-        got = [outcome(fn, a, k) for a, k in calls]
+        got = [outcome(fn, a, k) for a, k in normalized()]
     finally:
         _jit.configure(mode="off")
     for (a, k), e, g in zip(calls, expected, got):

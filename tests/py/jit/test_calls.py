@@ -123,7 +123,7 @@ def down(n):
     return down(n + 1)
 """
     got = check(src, "down", [(0,)])
-    assert got[0][0] == "exc" and got[0][1] is RecursionError
+    assert got[0][0] == "exc" and got[0][1] == "builtins.RecursionError"
 
 
 def test_deep_recursion_within_limit():

@@ -60,7 +60,7 @@ def f(it):
         out.append("done")
     return out
 """
-    check(src, "f", [([1, 2, 3],), ((4, 5),), ("abc",), (range(5),), ({1: 2, 3: 4},), ({7},),
+    check(src, "f", lambda: [([1, 2, 3],), ((4, 5),), ("abc",), (range(5),), ({1: 2, 3: 4},), ({7},),
                       (iter([1, 2]),), ([],), (5,), (None,)])
 
 

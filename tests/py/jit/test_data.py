@@ -24,7 +24,7 @@ def f(v):
     a, b = v
     return a, b
 """
-    check(src, "f", [((1, 2),), ((1,),), ((1, 2, 3),), (5,), ("ab",), (iter([1, 2]),)])
+    check(src, "f", lambda: [((1, 2),), ((1,),), ((1, 2, 3),), (5,), ("ab",), (iter([1, 2]),)])
 
 
 def test_subscripts_and_slices():

@@ -40,21 +40,27 @@ BINARY = ["+", "-", "*", "/", "//", "%", "**", "<<", ">>", "&", "|", "^", "@"]
 COMPARE = ["<", "<=", "==", "!=", ">", ">=", "is", "is not", "in", "not in"]
 
 
-def pairs():
+def pairs(op=None):
     small = [0, -1, 2**63, 1.5, -0.0, float("nan"), "ab", MyInt(7), MyFloat(2.5), None, (1, 2), [3]]
-    return list(itertools.product(small, small))
+    result = list(itertools.product(small, small))
+    if op in ("**", "<<"):
+        # 2**63 ** 2**63 and 2**63 << 2**63 try to build a number with ~2**63
+        # bits: the interpreter itself runs until memory is gone. Big operands
+        # stay on the left, where they are cheap.
+        result = [(a, b) for a, b in result if not (isinstance(b, int) and b > 64)]
+    return result
 
 
 @pytest.mark.parametrize("op", BINARY)
 def test_binary(op):
     src = f"def f(a, b):\n    return a {op} b\n"
-    check(src, "f", pairs())
+    check(src, "f", pairs(op))
 
 
 @pytest.mark.parametrize("op", BINARY)
 def test_inplace(op):
     src = f"def f(a, b):\n    a {op}= b\n    return a\n"
-    check(src, "f", pairs())
+    check(src, "f", pairs(op))
 
 
 @pytest.mark.parametrize("op", COMPARE)
