@@ -146,3 +146,26 @@ def _activate_from_options(opts: dict) -> None:
         _jit.configure(mode="all", **kwargs)
     else:
         _jit.configure(mode="auto", threshold=opts["jit-auto"], **kwargs)
+
+
+def _watch_monitoring() -> None:
+    """Wrap sys.monitoring.set_events and set_local_events.
+
+    The interpreter reports a call to sys.monitoring as a Python call only
+    when the callee's vectorcall is CPython's own; a function carrying ember's
+    entry would be reported as a C call (with C_RETURN/C_RAISE events). So the
+    moment any monitoring event is switched on, every managed function is
+    handed back to the interpreter's entry; compiled code re-installs the
+    entries once it finds monitoring off again. sys.settrace and
+    sys.setprofile need nothing: their events do not depend on the callee's
+    entry, and compiled frames notice them at the next call or loop check.
+    """
+    monitoring = getattr(sys, "monitoring", None)
+    if monitoring is None or getattr(monitoring.set_events, "__self__", None) is not None \
+            and getattr(monitoring.set_events.__self__, "__name__", "") == "set_events":
+        return
+    monitoring.set_events = _jit.wrap_monitoring_setter(monitoring.set_events)
+    monitoring.set_local_events = _jit.wrap_monitoring_setter(monitoring.set_local_events)
+
+
+_watch_monitoring()

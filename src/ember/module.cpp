@@ -134,6 +134,42 @@ PyObject* suppress(PyObject*, PyObject* arg) {
   Py_RETURN_NONE;
 }
 
+PyObject* parkFunctions(PyObject*, PyObject*) {
+  rt::parkManagedFunctions();
+  Py_RETURN_NONE;
+}
+
+// sys.monitoring.set_events / set_local_events replacements: a built-in
+// (so monitoring reports it exactly like the original) bound to the original
+// function; calls it, then parks every managed function if events were
+// switched on. See _watch_monitoring in ember/jit.py.
+PyObject* monitoringSetterParking(PyObject* original, PyObject* const* args, Py_ssize_t nargs) {
+  PyObject* result = PyObject_Vectorcall(original, args, static_cast<size_t>(nargs), nullptr);
+  if (result == nullptr || nargs == 0) return result;
+  int on = PyObject_IsTrue(args[nargs - 1]);
+  if (on < 0) {
+    PyErr_Clear();
+    on = 1;
+  }
+  if (on) rt::parkManagedFunctions();
+  return result;
+}
+
+PyMethodDef kSetEventsDef = {"set_events",
+                             reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(monitoringSetterParking)),
+                             METH_FASTCALL, nullptr};
+PyMethodDef kSetLocalEventsDef = {
+    "set_local_events", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(monitoringSetterParking)),
+    METH_FASTCALL, nullptr};
+
+PyObject* wrapMonitoringSetter(PyObject*, PyObject* original) {
+  PyObject* name = PyObject_GetAttrString(original, "__name__");
+  if (name == nullptr) return nullptr;
+  bool local = PyUnicode_CompareWithASCIIString(name, "set_local_events") == 0;
+  Py_DECREF(name);
+  return PyCFunction_New(local ? &kSetLocalEventsDef : &kSetEventsDef, original);
+}
+
 PyObject* compiledFunctions(PyObject*, PyObject*) {
   std::vector<PyObject*> fs = rt::compiledFunctions();
   PyObject* list = PyList_New(static_cast<Py_ssize_t>(fs.size()));
@@ -205,6 +241,10 @@ PyMethodDef kMethods[] = {
     {"is_jit_compiled", isCompiled, METH_O, "Whether a function runs compiled code."},
     {"suppress", suppress, METH_O, "Never compile this function's code."},
     {"get_compiled_functions", compiledFunctions, METH_NOARGS, "Live compiled functions."},
+    {"park_functions", parkFunctions, METH_NOARGS,
+     "Give every managed function back to the interpreter until monitoring is off."},
+    {"wrap_monitoring_setter", wrapMonitoringSetter, METH_O,
+     "A built-in that calls sys.monitoring.set_events/set_local_events and parks functions."},
     {"dump", dump, METH_VARARGS, "Text of a compiler stage for a function."},
     {"stats", stats, METH_NOARGS, "Compilation statistics."},
     {nullptr, nullptr, 0, nullptr},

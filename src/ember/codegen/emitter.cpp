@@ -358,7 +358,7 @@ class Emitter : public CodeGenerator {
         mov(eax, dword[rax + static_cast<int32_t>(offsetof(PyInterpreterState, ceval.eval_breaker))]);
         test(eax, eax);
         jnz(cp->slow, T_NEAR);
-        mov(rax, in_.instrumentation_version_addr);
+        mov(rax, in_.clean_version_addr);
         mov(rax, qword[rax]);
         mov(r11, qword[r12 + static_cast<int32_t>(offsetof(PyThreadState, interp))]);
         cmp(rax, qword[r11 + static_cast<int32_t>(offsetof(PyInterpreterState, monitoring_version))]);

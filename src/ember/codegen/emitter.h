@@ -27,7 +27,7 @@ struct EmitInput {
   const regalloc::Allocation* alloc = nullptr;
   int nlocalsplus = 0;
   const uint16_t* code_units = nullptr;  // _PyCode_CODE(code), for prev_instr values
-  int64_t instrumentation_version_addr = 0;  // &code->_co_instrumentation_version
+  int64_t clean_version_addr = 0;  // &CompiledCode::clean_version
   RuntimeHooks hooks;
 };
 

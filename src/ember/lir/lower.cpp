@@ -269,6 +269,8 @@ class Lowerer {
         break;
       }
       case Op::Return:
+        // A frame object that outlives the call reports the return's line.
+        setPrevInstr(i.bc_index);
         add(lir::Op::Ret, kNoVReg, {Operand::vreg(v(i.operands[0]))});
         break;
       case Op::Phi:

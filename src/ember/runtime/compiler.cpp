@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <unistd.h>
 
@@ -123,7 +124,8 @@ Result<CompiledCode*> compileCode(PyFunctionObject* func, Dumps* dumps, bool ins
   in.alloc = &alloc.value();
   in.nlocalsplus = co->co_nlocalsplus;
   in.code_units = reinterpret_cast<const uint16_t*>(_PyCode_CODE(co));
-  in.instrumentation_version_addr = reinterpret_cast<int64_t>(&co->_co_instrumentation_version);
+  auto cc = std::make_unique<CompiledCode>();
+  in.clean_version_addr = reinterpret_cast<int64_t>(&cc->clean_version);
   in.hooks.frame_return = reinterpret_cast<void*>(ember_frame_return);
   in.hooks.deopt = reinterpret_cast<void*>(ember_deopt);
   in.hooks.service_breaker = helperAddress(hir::HelperId::service_eval_breaker);
@@ -143,11 +145,10 @@ Result<CompiledCode*> compileCode(PyFunctionObject* func, Dumps* dumps, bool ins
     PyUnstable_WritePerfMapEntry(mem, static_cast<unsigned int>(out.value().bytes.size()),
                                  ("ember:" + name).c_str());
   }
-  auto* cc = new CompiledCode();
   cc->body = reinterpret_cast<BodyFn>(mem);
   cc->size = out.value().bytes.size();
   cc->name = name;
-  return cc;
+  return cc.release();
 }
 
 void recordFailure(const std::string& name, const CompileError& err) {

@@ -1,44 +1,51 @@
 #include "ember/runtime/entry.h"
 
-#include <pthread.h>
+#include <vector>
 
 #include "ember/cpython/binding.h"
 #include "ember/cpython/frames.h"
 #include "ember/cpython/recursion.h"
 #include "ember/runtime/compiler.h"
+#include "ember/runtime/eval_breaker.h"
 #include "ember/runtime/jit_state.h"
+#include "ember/runtime/native_stack.h"
 
 namespace ember::runtime {
 
 namespace {
 
-// Native stack headroom below which a compiled call raises RecursionError
-// instead of going deeper (compiled Python-to-Python calls use the C stack).
-constexpr size_t kMinNativeHeadroom = 256 * 1024;
+// Functions handed back to the interpreter while monitoring is on (weak
+// references). The interpreter's CALL only inlines a Python call, and only
+// reports it to sys.monitoring as a Python call (no C_RETURN/C_RAISE), when
+// the function's vectorcall is the default one; so a traced function must
+// lose ember's entry, not merely fall back inside it. When a later check
+// finds monitoring off again, the parked functions get their entry back.
+std::vector<PyObject*> g_parked;
 
-thread_local char* t_stack_low = nullptr;
+}  // namespace
 
-char* nativeStackLow() {
-  if (t_stack_low == nullptr) {
-    pthread_attr_t attr;
-    void* addr = nullptr;
-    size_t size = 0;
-    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
-      pthread_attr_getstack(&attr, &addr, &size);
-      pthread_attr_destroy(&attr);
-    }
-    t_stack_low = addr != nullptr ? static_cast<char*>(addr) : reinterpret_cast<char*>(1);
+void parkFunction(PyFunctionObject* func) {
+  PyFunction_SetVectorcall(func, _PyFunction_Vectorcall);
+  PyObject* ref = PyWeakref_NewRef(reinterpret_cast<PyObject*>(func), nullptr);
+  if (ref == nullptr) {
+    PyErr_Clear();
+    return;
   }
-  return t_stack_low;
+  g_parked.push_back(ref);
 }
 
-bool nativeStackLow(const char* here) {
-  char* low = nativeStackLow();
-  return low != reinterpret_cast<char*>(1) && static_cast<size_t>(here - low) < kMinNativeHeadroom;
-}
+namespace {
 
-inline bool instrumented(PyCodeObject* co, PyThreadState* ts) {
-  return co->_co_instrumentation_version != ts->interp->monitoring_version;
+// True when tracing, profiling or sys.monitoring wants to see this code: it
+// must run in the interpreter. Cheap while the monitoring version is the one
+// last found clean.
+inline bool instrumented(PyCodeObject* co, CompiledCode* cc, PyThreadState* ts) {
+  uint64_t version = ts->interp->monitoring_version;
+  if (version == cc->clean_version) return false;
+  if (codeIsInstrumented(co, ts->interp)) return true;
+  cc->clean_version = version;
+  unparkFunctions();
+  return false;
 }
 
 }  // namespace
@@ -49,14 +56,16 @@ extern "C" PyObject* ember_compiled_entry(PyObject* callable, PyObject* const* a
   auto* co = reinterpret_cast<PyCodeObject*>(func->func_code);
   PyThreadState* ts = PyThreadState_GET();
   CodeState* st = codeState(co, false);
-  if (st == nullptr || st->compiled == nullptr || instrumented(co, ts)) {
+  if (st == nullptr || st->compiled == nullptr) {
+    return _PyFunction_Vectorcall(callable, args, nargsf, kwnames);
+  }
+  if (instrumented(co, st->compiled, ts)) {
+    parkFunction(func);
     return _PyFunction_Vectorcall(callable, args, nargsf, kwnames);
   }
   char here;
-  if (nativeStackLow(&here)) {
-    PyErr_SetString(PyExc_RecursionError, "maximum recursion depth exceeded (native stack)");
-    return nullptr;
-  }
+  bool fresh_stack = nativeStackLow(&here);
+  if (fresh_stack && !reserveStackSegment()) return nullptr;
   _PyInterpreterFrame* f = cpython::pushFrame(ts, func);
   if (f == nullptr) return nullptr;
   int bound = cpython::bindArguments(ts, f, func, args, nargsf, kwnames);
@@ -71,6 +80,7 @@ extern "C" PyObject* ember_compiled_entry(PyObject* callable, PyObject* const* a
   }
   f->prev_instr = _PyCode_CODE(co) + co->_co_firsttraceable;
   cpython::linkFrame(ts, f);
+  if (fresh_stack) return runOnFreshStack(st->compiled->body, ts, f);
   return st->compiled->body(ts, f);
 }
 
@@ -112,6 +122,20 @@ extern "C" PyObject* ember_deopt(PyThreadState* ts, _PyInterpreterFrame* f, int 
   cpython::leaveRecursivePy(ts);
   cpython::unlinkFrame(ts, f);
   return cpython::resumeInInterpreter(ts, f, throw_mode);
+}
+
+void unparkFunctions() {
+  if (g_parked.empty()) return;
+  std::vector<PyObject*> refs;
+  refs.swap(g_parked);
+  for (PyObject* ref : refs) {
+    PyObject* obj = PyWeakref_GetObject(ref);  // borrowed; None once collected
+    if (obj != nullptr && PyFunction_Check(obj)) {
+      auto* func = reinterpret_cast<PyFunctionObject*>(obj);
+      if (func->vectorcall == _PyFunction_Vectorcall && config().mode != Mode::Off) installEntry(func);
+    }
+    Py_DECREF(ref);
+  }
 }
 
 bool isManaged(PyFunctionObject* func) {

@@ -38,4 +38,11 @@ bool isCompiled(PyFunctionObject* func);
 // Gives the function back to the interpreter.
 void restoreInterpreter(PyFunctionObject* func);
 
+// Gives a managed function back to the interpreter until monitoring is off.
+void parkFunction(PyFunctionObject* func);
+
+// Re-installs the entries of functions parked (given back to the interpreter)
+// while tracing or monitoring was on; called once monitoring is seen to be off.
+void unparkFunctions();
+
 }  // namespace ember::runtime

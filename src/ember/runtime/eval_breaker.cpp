@@ -8,7 +8,9 @@
 // created it; ember compiles for the main interpreter only.)
 #include "ember/runtime/eval_breaker.h"
 
+#include "ember/runtime/entry.h"
 #include "ember/runtime/helpers.h"
+#include "ember/runtime/jit_state.h"
 
 namespace ember::runtime {
 namespace {
@@ -106,6 +108,11 @@ PyObject* tickCode() {
 extern "C" int ember_h_service_eval_breaker(PyThreadState* ts, _PyInterpreterFrame* frame) {
   if (ember::runtime::codeIsInstrumented(frame->f_code, ts->interp)) {
     return 1;
+  }
+  ember::runtime::CodeState* st = ember::runtime::codeState(frame->f_code, false);
+  if (st != nullptr && st->compiled != nullptr) {
+    st->compiled->clean_version = ts->interp->monitoring_version;
+    ember::runtime::unparkFunctions();
   }
   PyObject* tick = ember::runtime::tickFunction();
   if (tick == nullptr) {

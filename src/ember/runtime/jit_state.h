@@ -36,6 +36,15 @@ using BodyFn = PyObject* (*)(PyThreadState*, _PyInterpreterFrame*);
 
 struct CompiledCode {
   BodyFn body = nullptr;
+  // The interpreter's monitoring_version at which this code was last found
+  // free of tracing, profiling and sys.monitoring (codeIsInstrumented false).
+  // Entry and every loop checkpoint compare it with the live version: on a
+  // mismatch the slow path asks codeIsInstrumented again and either hands
+  // the frame to the interpreter or records the new version. Comparing
+  // against the code object's own _co_instrumentation_version would not do:
+  // sys.settrace re-instruments the code of frames already running, so that
+  // version catches up while compiled code is still executing.
+  uint64_t clean_version = ~uint64_t{0};
   size_t size = 0;
   std::string name;
 };

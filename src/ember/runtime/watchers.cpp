@@ -50,6 +50,12 @@ void stopManaging() {
   });
 }
 
+void parkManagedFunctions() {
+  visitFunctions([](PyFunctionObject* f) {
+    if (isManaged(f)) parkFunction(f);
+  });
+}
+
 std::vector<PyObject*> compiledFunctions() {
   std::vector<PyObject*> out;
   visitFunctions([&](PyFunctionObject* f) {

@@ -17,5 +17,8 @@ bool startManaging();
 void stopManaging();
 // Every live function object whose vectorcall is the compiled entry.
 std::vector<PyObject*> compiledFunctions();  // new references
+// Called when sys.monitoring events are switched on: every managed function
+// goes back to the interpreter's default entry until monitoring is off again.
+void parkManagedFunctions();
 
 }  // namespace ember::runtime

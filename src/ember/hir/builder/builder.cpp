@@ -86,6 +86,20 @@ void Builder::deoptHere() {
   block_ended = true;
 }
 
+// A call can switch on tracing or sys.monitoring (sys.settrace, set_events),
+// which the interpreter notices at the caller's very next instruction because
+// the running code is re-instrumented in place. Compiled code notices here: a
+// Checkpoint whose resume state is the instruction after the call, with the
+// call's result on the stack. Like the interpreter's CALL, it also services
+// the eval breaker.
+void Builder::checkpointAfterCall() {
+  InstrId cp = emit(Op::Checkpoint);
+  FrameState fs;
+  fs.bc_index = bc->next;
+  fs.stack = stack;
+  fn.instr(cp).frame_state = fn.addFrameState(std::move(fs));
+}
+
 void Builder::pushFromSlots(int count) {
   size_t base = stack.size();
   for (int k = 0; k < count; k++) {
@@ -195,6 +209,9 @@ Result<bool> Builder::translateBlock(int unit) {
     if (!unsupported.empty()) return CompileError{FailReason::StackMismatch, unsupported};
     if (!handled) {
       return CompileError{FailReason::UnsupportedOpcode, bytecode::opcodeName(bc->opcode)};
+    }
+    if (!block_ended && (bc->opcode == CALL || bc->opcode == CALL_FUNCTION_EX)) {
+      checkpointAfterCall();
     }
     if (block_ended) break;
     if (p + 1 == instrs.size()) {

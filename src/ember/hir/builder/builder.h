@@ -65,6 +65,7 @@ class Builder {
   void checkNull(InstrId v);   // raise here if v is NULL (stack = current stack)
   void checkNeg(InstrId v);    // raise here if cint v < 0
   void deoptHere();            // leave before the instruction, stack restored by caller
+  void checkpointAfterCall();  // eval breaker + monitoring check before the next instruction
   int32_t throwState();
   int32_t resumeState(const std::vector<InstrId>& stack_before);
   // Absolute localsplus index of the value-stack slot at depth d.
