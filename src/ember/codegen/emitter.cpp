@@ -3,11 +3,12 @@
 // The compiled body is a C function `PyObject* body(ts, frame)` called by the
 // vectorcall entry (runtime/entry.cpp) once the frame is pushed, bound and
 // linked. It keeps ts in r12 and the frame in r13 for its whole life, and
-// leaves in one of two ways, both ending in the shared epilogue:
-//   - Ret: calls hooks.frame_return(ts, frame, value), which unlinks, clears
-//     and pops the frame and returns the value;
+// leaves in one of two ways, both by restoring the saved registers and
+// jumping (a tail call, so no body instruction runs after the frame is gone):
+//   - Ret: to hooks.frame_return(ts, frame, value), which unlinks, clears
+//     and pops the frame and returns the value to the body's caller;
 //   - a deopt exit: stores the interpreter's value stack into the frame, sets
-//     stacktop, and calls hooks.deopt(ts, frame, bc_index, throw), which
+//     stacktop, and goes to hooks.deopt(ts, frame, bc_index, throw), which
 //     resumes _PyEval_EvalFrameDefault and returns its result.
 //
 // Stack frame: rbp, then rbx r12 r13 r14 r15 (always saved), then spill slots
@@ -53,15 +54,6 @@ class Emitter : public CodeGenerator {
       }
     }
     emitColdPaths();
-    L(epilogue_);
-    lea(rsp, ptr[rbp - 40]);
-    pop(r15);
-    pop(r14);
-    pop(r13);
-    pop(r12);
-    pop(rbx);
-    pop(rbp);
-    ret();
   }
 
   std::vector<uint32_t> block_offsets;
@@ -72,7 +64,6 @@ class Emitter : public CodeGenerator {
   const lir::Function& fn_;
   const regalloc::Allocation& alloc_;
   std::vector<Label> block_labels_;
-  Label epilogue_;
   struct Cold {
     Label label;
     int deopt;
@@ -199,6 +190,23 @@ class Emitter : public CodeGenerator {
         EMBER_CHECK(false, "missing operand");
     }
     return m;
+  }
+
+  // Leaves the body for good: restores the callee-saved registers and jumps
+  // to `target` (ember_frame_return or ember_deopt) with its arguments
+  // already in rdi..rcx, so that it returns straight to the body's caller.
+  // No instruction of the body runs after the frame is released, which lets
+  // the code memory be freed with its code object (see code_allocator.h).
+  void tailExit(int64_t target) {
+    lea(rsp, ptr[rbp - kSavedBytes]);
+    pop(r15);
+    pop(r14);
+    pop(r13);
+    pop(r12);
+    pop(rbx);
+    pop(rbp);
+    mov(rax, target);
+    jmp(rax);
   }
 
   void callAbs(int64_t target) {
@@ -369,8 +377,7 @@ class Emitter : public CodeGenerator {
       }
       case Op::Ret: {
         moveLocsForCall({i.srcs[0]}, 2);
-        callAbs(reinterpret_cast<int64_t>(in_.hooks.frame_return));
-        jmp(epilogue_, T_NEAR);
+        tailExit(reinterpret_cast<int64_t>(in_.hooks.frame_return));
         break;
       }
       case Op::DeoptJump:
@@ -411,8 +418,7 @@ class Emitter : public CodeGenerator {
     mov(rsi, r13);
     mov(edx, d.bc_index);
     mov(ecx, throw_mode ? 1 : 0);
-    callAbs(reinterpret_cast<int64_t>(in_.hooks.deopt));
-    jmp(epilogue_, T_NEAR);
+    tailExit(reinterpret_cast<int64_t>(in_.hooks.deopt));
   }
 
   void emitColdPaths() {

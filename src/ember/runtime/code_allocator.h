@@ -6,8 +6,14 @@
 // compilation runs with the GIL held: no thread executes compiled code while a
 // chunk is briefly not executable (threads that released the GIL are inside C
 // functions and re-take the GIL before returning into compiled code).
-// Memory is never returned (compiled code lives as long as the process; code
-// objects are rarely freed in the programs a JIT helps).
+//
+// Code is freed with its code object (the co_extra destructor in
+// jit_state.cpp). That is safe because no instruction of a body runs after
+// its frame is released: bodies leave by a tail jump to ember_frame_return or
+// ember_deopt (codegen/emitter.cpp), and while a compiled activation is live
+// its frame holds a strong reference to the code object. Freed blocks go on a
+// best-fit free list (sizes in 16-byte units) and are reused by later
+// compilations; chunks themselves are kept.
 #pragma once
 
 #include <cstddef>
@@ -15,11 +21,19 @@
 
 namespace ember::runtime {
 
-// Copies `size` bytes of position-independent code into executable memory.
-// Returns nullptr if memory could not be obtained.
-void* installCode(const uint8_t* bytes, size_t size);
+struct CodeBlock {
+  void* start = nullptr;
+  size_t capacity = 0;  // bytes reserved, >= the code's size
+};
 
-// Total bytes of machine code installed so far.
+// Copies `size` bytes of position-independent code into executable memory.
+// Returns a block with start == nullptr if memory could not be obtained.
+CodeBlock installCode(const uint8_t* bytes, size_t size);
+
+// Returns a block to the free list.
+void releaseCode(CodeBlock block);
+
+// Bytes of machine code currently installed (freed code not counted).
 size_t installedCodeBytes();
 
 }  // namespace ember::runtime

@@ -137,7 +137,8 @@ Result<CompiledCode*> compileCode(PyFunctionObject* func, Dumps* dumps, bool ins
     if (dumps != nullptr && dumps->wants("asm")) dumps->text["asm"] = hexAsm(out.value(), nullptr);
     return static_cast<CompiledCode*>(nullptr);
   }
-  void* mem = installCode(out.value().bytes.data(), out.value().bytes.size());
+  CodeBlock block = installCode(out.value().bytes.data(), out.value().bytes.size());
+  void* mem = block.start;
   if (mem == nullptr) return CompileError{FailReason::OutOfMemory, "executable memory"};
   if (dumps != nullptr && dumps->wants("asm")) dumps->text["asm"] = hexAsm(out.value(), mem);
   if (config().perf_map) {
@@ -147,6 +148,7 @@ Result<CompiledCode*> compileCode(PyFunctionObject* func, Dumps* dumps, bool ins
   }
   cc->body = reinterpret_cast<BodyFn>(mem);
   cc->size = out.value().bytes.size();
+  cc->block = block;
   cc->name = name;
   return cc.release();
 }

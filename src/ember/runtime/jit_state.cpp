@@ -9,7 +9,17 @@ namespace ember::runtime {
 namespace {
 Py_ssize_t g_extra_index = -1;
 
-void freeCodeState(void* p) { delete static_cast<CodeState*>(p); }
+// The code object is being freed: no activation of its compiled body is live
+// (each holds the code through its frame) and bodies never run after their
+// frame is released, so the machine code can go too (code_allocator.h).
+void freeCodeState(void* p) {
+  auto* st = static_cast<CodeState*>(p);
+  if (st->compiled != nullptr) {
+    releaseCode(st->compiled->block);
+    delete st->compiled;
+  }
+  delete st;
+}
 
 std::string str(PyObject* o) {
   if (o == nullptr || !PyUnicode_Check(o)) return "?";

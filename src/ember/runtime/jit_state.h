@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "ember/cpython/py312.h"
+#include "ember/runtime/code_allocator.h"
 
 namespace ember::runtime {
 
@@ -36,6 +37,7 @@ using BodyFn = PyObject* (*)(PyThreadState*, _PyInterpreterFrame*);
 
 struct CompiledCode {
   BodyFn body = nullptr;
+  CodeBlock block;  // the executable memory holding body, freed with the code object
   // The interpreter's monitoring_version at which this code was last found
   // free of tracing, profiling and sys.monitoring (codeIsInstrumented false).
   // Entry and every loop checkpoint compare it with the live version: on a
