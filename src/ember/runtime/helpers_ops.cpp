@@ -9,9 +9,82 @@
 // BINARY_OP's oparg uses 3.12's NB_* numbering (opcode.h); the table the
 // interpreter indexes (`binary_ops[]`) is hidden, and its two power entries are
 // hidden wrappers for PyNumber_Power(.., Py_None), which is what we call.
+//
+// BINARY_OP and COMPARE_OP first try the cases the interpreter specialises:
+// two exact ints that are compact (one digit, |v| < 2**30, so sums and
+// products fit in 64 bits) and two exact floats. The results are the ones the
+// number protocol would give (exact integer arithmetic; IEEE double
+// arithmetic and comparisons as float's own slots do them); anything else,
+// including float division by zero, takes the generic path.
 #include <opcode.h>
 
 #include "ember/runtime/helpers.h"
+
+namespace {
+
+inline bool compactInts(PyObject* l, PyObject* r, int64_t* a, int64_t* b) {
+  if (!PyLong_CheckExact(l) || !PyLong_CheckExact(r)) return false;
+  auto* x = reinterpret_cast<PyLongObject*>(l);
+  auto* y = reinterpret_cast<PyLongObject*>(r);
+  if (!PyUnstable_Long_IsCompact(x) || !PyUnstable_Long_IsCompact(y)) return false;
+  *a = PyUnstable_Long_CompactValue(x);
+  *b = PyUnstable_Long_CompactValue(y);
+  return true;
+}
+
+// nullptr without an exception: not handled here.
+inline PyObject* fastBinary(PyObject* l, PyObject* r, int64_t oparg) {
+  int64_t a, b;
+  if (compactInts(l, r, &a, &b)) {
+    switch (oparg) {
+      case NB_ADD: case NB_INPLACE_ADD: return PyLong_FromLongLong(a + b);
+      case NB_SUBTRACT: case NB_INPLACE_SUBTRACT: return PyLong_FromLongLong(a - b);
+      case NB_MULTIPLY: case NB_INPLACE_MULTIPLY: return PyLong_FromLongLong(a * b);
+      case NB_AND: case NB_INPLACE_AND: return PyLong_FromLongLong(a & b);
+      case NB_OR: case NB_INPLACE_OR: return PyLong_FromLongLong(a | b);
+      case NB_XOR: case NB_INPLACE_XOR: return PyLong_FromLongLong(a ^ b);
+      default: return nullptr;
+    }
+  }
+  if (PyFloat_CheckExact(l) && PyFloat_CheckExact(r)) {
+    double x = PyFloat_AS_DOUBLE(l);
+    double y = PyFloat_AS_DOUBLE(r);
+    switch (oparg) {
+      case NB_ADD: case NB_INPLACE_ADD: return PyFloat_FromDouble(x + y);
+      case NB_SUBTRACT: case NB_INPLACE_SUBTRACT: return PyFloat_FromDouble(x - y);
+      case NB_MULTIPLY: case NB_INPLACE_MULTIPLY: return PyFloat_FromDouble(x * y);
+      case NB_TRUE_DIVIDE: case NB_INPLACE_TRUE_DIVIDE:
+        return y == 0.0 ? nullptr : PyFloat_FromDouble(x / y);
+      default: return nullptr;
+    }
+  }
+  return nullptr;
+}
+
+template <typename T>
+inline int compareValues(T a, T b, int op) {
+  switch (op) {
+    case Py_LT: return a < b;
+    case Py_LE: return a <= b;
+    case Py_EQ: return a == b;
+    case Py_NE: return a != b;
+    case Py_GT: return a > b;
+    case Py_GE: return a >= b;
+    default: return -1;
+  }
+}
+
+// -1: not handled here.
+inline int fastCompare(PyObject* l, PyObject* r, int op) {
+  int64_t a, b;
+  if (compactInts(l, r, &a, &b)) return compareValues(a, b, op);
+  if (PyFloat_CheckExact(l) && PyFloat_CheckExact(r)) {
+    return compareValues(PyFloat_AS_DOUBLE(l), PyFloat_AS_DOUBLE(r), op);
+  }
+  return -1;
+}
+
+}  // namespace
 
 extern "C" {
 
@@ -32,6 +105,8 @@ PyObject* ember_h_unary_positive(PyObject* v) { return PyNumber_Positive(v); }
 PyObject* ember_h_list_to_tuple(PyObject* v) { return PyList_AsTuple(v); }
 
 PyObject* ember_h_binary_op(PyObject* l, PyObject* r, int64_t oparg) {
+  if (PyObject* fast = fastBinary(l, r, oparg)) return fast;
+  if (PyErr_Occurred()) return nullptr;  // e.g. MemoryError from the fast path
   switch (oparg) {
     case NB_ADD: return PyNumber_Add(l, r);
     case NB_AND: return PyNumber_And(l, r);
@@ -66,6 +141,8 @@ PyObject* ember_h_binary_op(PyObject* l, PyObject* r, int64_t oparg) {
 }
 
 PyObject* ember_h_compare_op(PyObject* l, PyObject* r, int64_t op) {
+  int fast = fastCompare(l, r, static_cast<int>(op));
+  if (fast >= 0) return Py_NewRef(fast ? Py_True : Py_False);
   return PyObject_RichCompare(l, r, static_cast<int>(op));
 }
 

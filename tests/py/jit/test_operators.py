@@ -41,13 +41,19 @@ COMPARE = ["<", "<=", "==", "!=", ">", ">=", "is", "is not", "in", "not in"]
 
 
 def pairs(op=None):
-    small = [0, -1, 2**63, 1.5, -0.0, float("nan"), "ab", MyInt(7), MyFloat(2.5), None, (1, 2), [3]]
+    small = [0, -1, 2**63, 2**30 - 1, -(2**30 - 1), 2**30, 1.5, -0.0, float("nan"), float("inf"),
+             "ab", MyInt(7), MyFloat(2.5), None, (1, 2), [3]]
     result = list(itertools.product(small, small))
     if op in ("**", "<<"):
         # 2**63 ** 2**63 and 2**63 << 2**63 try to build a number with ~2**63
         # bits: the interpreter itself runs until memory is gone. Big operands
         # stay on the left, where they are cheap.
         result = [(a, b) for a, b in result if not (isinstance(b, int) and b > 64)]
+    if op == "*":
+        # A sequence repeated 2**30 times is gigabytes: skip, both orders.
+        def huge_repeat(n, seq):
+            return isinstance(n, int) and n > 64 and isinstance(seq, (str, bytes, tuple, list))
+        result = [(a, b) for a, b in result if not (huge_repeat(a, b) or huge_repeat(b, a))]
     return result
 
 
