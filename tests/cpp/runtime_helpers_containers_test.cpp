@@ -210,7 +210,7 @@ TEST(RuntimeHelpersCalls, CallShapesAndKwnames) {
   // [NULL, f, 1, 2, 3]: a plain call; slot 0 doubles as args[-1] scratch.
   {
     PyObject* stack[] = {nullptr, f, one, two, three};
-    EXPECT_EQ(outcome(ember_h_call(stack, 5, 0)), pyOutcome("f(1, 2, 3)", ns));
+    EXPECT_EQ(outcome(ember_h_call(PyThreadState_GET(), stack, 5, 0)), pyOutcome("f(1, 2, 3)", ns));
     EXPECT_EQ(stack[0], nullptr);
     EXPECT_EQ(stack[1], f);
   }
@@ -218,10 +218,10 @@ TEST(RuntimeHelpersCalls, CallShapesAndKwnames) {
   {
     PyObject* kwnames = Py_BuildValue("(ss)", "k", "z");
     PyObject* stack[] = {nullptr, f, one, two, three};
-    EXPECT_EQ(outcome(ember_h_call(stack, 5, reinterpret_cast<int64_t>(kwnames))),
+    EXPECT_EQ(outcome(ember_h_call(PyThreadState_GET(), stack, 5, reinterpret_cast<int64_t>(kwnames))),
               pyOutcome("f(1, k=2, z=3)", ns));
     PyObject* bad = Py_BuildValue("(ss)", "a", "a");
-    EXPECT_EQ(outcome(ember_h_call(stack, 5, reinterpret_cast<int64_t>(bad))),
+    EXPECT_EQ(outcome(ember_h_call(PyThreadState_GET(), stack, 5, reinterpret_cast<int64_t>(bad))),
               pyOutcome("f(1, a=2)", ns));
     Py_DECREF(bad);
     Py_DECREF(kwnames);
@@ -229,19 +229,19 @@ TEST(RuntimeHelpersCalls, CallShapesAndKwnames) {
   // Method form [meth, self, args...].
   {
     PyObject* stack[] = {m, o, two};
-    EXPECT_EQ(outcome(ember_h_call(stack, 3, 0)), pyOutcome("o.m(2)", ns));
+    EXPECT_EQ(outcome(ember_h_call(PyThreadState_GET(), stack, 3, 0)), pyOutcome("o.m(2)", ns));
     PyObject* kwnames = Py_BuildValue("(s)", "y");
     PyObject* stack2[] = {m, o, two, three};
-    EXPECT_EQ(outcome(ember_h_call(stack2, 4, reinterpret_cast<int64_t>(kwnames))),
+    EXPECT_EQ(outcome(ember_h_call(PyThreadState_GET(), stack2, 4, reinterpret_cast<int64_t>(kwnames))),
               pyOutcome("o.m(2, y=3)", ns));
     Py_DECREF(kwnames);
     PyObject* stack3[] = {m, o};
-    EXPECT_EQ(outcome(ember_h_call(stack3, 2, 0)), pyOutcome("o.m()", ns));
+    EXPECT_EQ(outcome(ember_h_call(PyThreadState_GET(), stack3, 2, 0)), pyOutcome("o.m()", ns));
   }
   // Not callable.
   {
     PyObject* stack[] = {nullptr, one};
-    EXPECT_EQ(outcome(ember_h_call(stack, 2, 0)), pyExecOutcome("one = 1\none()", ns));
+    EXPECT_EQ(outcome(ember_h_call(PyThreadState_GET(), stack, 2, 0)), pyExecOutcome("one = 1\none()", ns));
   }
   for (PyObject* x : {f, o, m, one, two, three}) Py_DECREF(x);
   Py_DECREF(ns);

@@ -533,9 +533,9 @@ TEST(RuntimeHelpersRefcounts, OperandsAreBorrowedOnEveryPath) {
     Py_XDECREF(ember_h_binary_op(one, tup, 0));  // TypeError
     PyErr_Clear();
     PyObject* stack[] = {nullptr, obj, one, items[0]};
-    Py_XDECREF(ember_h_call(stack, 4, 0));
+    Py_XDECREF(ember_h_call(PyThreadState_GET(), stack, 4, 0));
     PyObject* mstack[] = {nullptr, cls, obj, one};
-    Py_XDECREF(ember_h_call(mstack, 4, reinterpret_cast<int64_t>(kwnames)));
+    Py_XDECREF(ember_h_call(PyThreadState_GET(), mstack, 4, reinterpret_cast<int64_t>(kwnames)));
     PyErr_Clear();
     EXPECT_EQ(ember_h_unpack_sequence_into(tf.frame(), tup, 3, s), 0);
     clear();

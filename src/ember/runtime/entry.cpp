@@ -52,9 +52,13 @@ inline bool instrumented(PyCodeObject* co, CompiledCode* cc, PyThreadState* ts) 
 
 extern "C" PyObject* ember_compiled_entry(PyObject* callable, PyObject* const* args,
                                           size_t nargsf, PyObject* kwnames) {
+  return enterCompiled(PyThreadState_GET(), callable, args, nargsf, kwnames);
+}
+
+PyObject* enterCompiled(PyThreadState* ts, PyObject* callable, PyObject* const* args,
+                        size_t nargsf, PyObject* kwnames) {
   auto* func = reinterpret_cast<PyFunctionObject*>(callable);
   auto* co = reinterpret_cast<PyCodeObject*>(func->func_code);
-  PyThreadState* ts = PyThreadState_GET();
   CodeState* st = codeState(co, false);
   if (st == nullptr || st->compiled == nullptr) {
     return _PyFunction_Vectorcall(callable, args, nargsf, kwnames);

@@ -27,6 +27,12 @@ extern "C" PyObject* ember_frame_return(PyThreadState* ts, _PyInterpreterFrame* 
 extern "C" PyObject* ember_deopt(PyThreadState* ts, _PyInterpreterFrame* f, int bc_index,
                                  int throw_mode);
 
+// The body of ember_compiled_entry with the thread state given: compiled
+// callers (the CALL helper) use it directly. `callable` is a function whose
+// vectorcall is ember_compiled_entry.
+PyObject* enterCompiled(PyThreadState* ts, PyObject* callable, PyObject* const* args,
+                        size_t nargsf, PyObject* kwnames);
+
 // Points `func` at its compiled code (if its code has some), at the warm-up
 // entry (if it is a candidate), or leaves it alone. Returns true if compiled.
 bool installEntry(PyFunctionObject* func);

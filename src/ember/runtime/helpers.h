@@ -100,7 +100,7 @@ int ember_h_unpack_ex_into(_PyInterpreterFrame* frame, PyObject* seq, int64_t op
                            int64_t slot);
 
 // --- calls and functions (helpers_calls.cpp, helpers_strings.cpp, helpers_exc.cpp) -
-PyObject* ember_h_call(PyObject** args, Py_ssize_t count, int64_t kwnames);
+PyObject* ember_h_call(PyThreadState* ts, PyObject** args, Py_ssize_t count, int64_t kwnames);
 PyObject* ember_h_call_function_ex(PyObject* func, PyObject* callargs, PyObject* kwargs);
 PyObject* ember_h_make_function(_PyInterpreterFrame* frame, PyObject** args, Py_ssize_t count,
                                 int64_t flags);

@@ -19,6 +19,7 @@
 // globals, attaches the flagged parts in the interpreter's order, and sets
 // func_version = co_version, as the interpreter does (ember sets co_version to 0
 // for code it compiles, so those functions stay unversioned).
+#include "ember/runtime/entry.h"
 #include "ember/runtime/helpers.h"
 #include "ember/runtime/helpers_internal.h"
 
@@ -47,7 +48,7 @@ int checkArgsIterable(PyObject* func, PyObject* args) {
 
 extern "C" {
 
-PyObject* ember_h_call(PyObject** args, Py_ssize_t count, int64_t kwnamesImm) {
+PyObject* ember_h_call(PyThreadState* ts, PyObject** args, Py_ssize_t count, int64_t kwnamesImm) {
   PyObject* kwnames = ember::runtime::detail::objectImm(kwnamesImm);
   PyObject* callable;
   PyObject** callArgs;
@@ -62,9 +63,16 @@ PyObject* ember_h_call(PyObject** args, Py_ssize_t count, int64_t kwnamesImm) {
     total = count - 2;
   }
   Py_ssize_t positional = total - (kwnames == nullptr ? 0 : PyTuple_GET_SIZE(kwnames));
-  return PyObject_Vectorcall(callable, callArgs,
-                             static_cast<size_t>(positional) | PY_VECTORCALL_ARGUMENTS_OFFSET,
-                             kwnames);
+  size_t nargsf = static_cast<size_t>(positional) | PY_VECTORCALL_ARGUMENTS_OFFSET;
+  // Compiled to compiled: straight into the callee's body, with the thread
+  // state we already have (finding it again costs a TLS lookup per call).
+  if (Py_IS_TYPE(callable, &PyFunction_Type) &&
+      reinterpret_cast<PyFunctionObject*>(callable)->vectorcall == ember::runtime::ember_compiled_entry) {
+    return ember::runtime::enterCompiled(ts, callable, callArgs, nargsf, kwnames);
+  }
+  vectorcallfunc vc = PyVectorcall_Function(callable);
+  if (vc == nullptr) return PyObject_Vectorcall(callable, callArgs, nargsf, kwnames);
+  return _Py_CheckFunctionResult(ts, callable, vc(callable, callArgs, nargsf, kwnames), nullptr);
 }
 
 PyObject* ember_h_call_function_ex(PyObject* func, PyObject* callargs, PyObject* kwargs) {

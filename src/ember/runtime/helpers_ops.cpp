@@ -32,8 +32,10 @@ inline bool compactInts(PyObject* l, PyObject* r, int64_t* a, int64_t* b) {
   return true;
 }
 
-// nullptr without an exception: not handled here.
-inline PyObject* fastBinary(PyObject* l, PyObject* r, int64_t oparg) {
+// Sets *handled when the case is one of the fast ones; the result is then
+// the answer (nullptr with an exception set on failure, e.g. MemoryError).
+inline PyObject* fastBinary(PyObject* l, PyObject* r, int64_t oparg, bool* handled) {
+  *handled = true;
   int64_t a, b;
   if (compactInts(l, r, &a, &b)) {
     switch (oparg) {
@@ -43,7 +45,7 @@ inline PyObject* fastBinary(PyObject* l, PyObject* r, int64_t oparg) {
       case NB_AND: case NB_INPLACE_AND: return PyLong_FromLongLong(a & b);
       case NB_OR: case NB_INPLACE_OR: return PyLong_FromLongLong(a | b);
       case NB_XOR: case NB_INPLACE_XOR: return PyLong_FromLongLong(a ^ b);
-      default: return nullptr;
+      default: break;
     }
   }
   if (PyFloat_CheckExact(l) && PyFloat_CheckExact(r)) {
@@ -54,10 +56,12 @@ inline PyObject* fastBinary(PyObject* l, PyObject* r, int64_t oparg) {
       case NB_SUBTRACT: case NB_INPLACE_SUBTRACT: return PyFloat_FromDouble(x - y);
       case NB_MULTIPLY: case NB_INPLACE_MULTIPLY: return PyFloat_FromDouble(x * y);
       case NB_TRUE_DIVIDE: case NB_INPLACE_TRUE_DIVIDE:
-        return y == 0.0 ? nullptr : PyFloat_FromDouble(x / y);
-      default: return nullptr;
+        if (y != 0.0) return PyFloat_FromDouble(x / y);
+        break;
+      default: break;
     }
   }
+  *handled = false;
   return nullptr;
 }
 
@@ -105,8 +109,9 @@ PyObject* ember_h_unary_positive(PyObject* v) { return PyNumber_Positive(v); }
 PyObject* ember_h_list_to_tuple(PyObject* v) { return PyList_AsTuple(v); }
 
 PyObject* ember_h_binary_op(PyObject* l, PyObject* r, int64_t oparg) {
-  if (PyObject* fast = fastBinary(l, r, oparg)) return fast;
-  if (PyErr_Occurred()) return nullptr;  // e.g. MemoryError from the fast path
+  bool handled;
+  PyObject* fast = fastBinary(l, r, oparg, &handled);
+  if (handled) return fast;
   switch (oparg) {
     case NB_ADD: return PyNumber_Add(l, r);
     case NB_AND: return PyNumber_And(l, r);

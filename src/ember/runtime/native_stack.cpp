@@ -4,7 +4,6 @@
 #include <pthread.h>
 #include <sys/mman.h>
 
-#include <vector>
 
 // ember_run_on_stack(body, ts, frame, top): calls body(ts, frame) with the
 // stack pointer at `top` (16-byte aligned) and returns its result on the
@@ -38,20 +37,30 @@ constexpr size_t kSegmentSize = 64u * 1024 * 1024;
 constexpr size_t kGuardSize = 64 * 1024;
 constexpr size_t kMaxSegments = 16;
 
-struct Segment {
-  char* base = nullptr;  // start of the mapping (guard area first)
-};
-
+// Plain data, zero-initialised, in the initial-exec TLS model: reading it is
+// one %fs-relative load (the default model for a shared object would call
+// __tls_get_addr on every compiled call). Segments are unmapped at thread
+// exit by a pthread key destructor.
 struct ThreadStacks {
-  char* low = nullptr;          // lowest usable address of the stack in use
-  std::vector<Segment> segments;
-  size_t in_use = 0;
-  ~ThreadStacks() {
-    for (Segment& s : segments) munmap(s.base, kSegmentSize);
-  }
+  char* low;                        // lowest usable address of the stack in use
+  char* segments[kMaxSegments];     // mapping starts (guard area first)
+  size_t count;
+  size_t in_use;
 };
 
-thread_local ThreadStacks t_stacks;
+__attribute__((tls_model("initial-exec"))) thread_local ThreadStacks t_stacks;
+
+pthread_key_t g_cleanup_key;
+pthread_once_t g_cleanup_once = PTHREAD_ONCE_INIT;
+
+void unmapSegments(void*) {
+  ThreadStacks& t = t_stacks;
+  for (size_t k = 0; k < t.count; k++) munmap(t.segments[k], kSegmentSize);
+  t.count = 0;
+  t.in_use = 0;
+}
+
+void makeCleanupKey() { pthread_key_create(&g_cleanup_key, unmapSegments); }
 
 char* threadStackLow() {
   pthread_attr_t attr;
@@ -75,8 +84,8 @@ bool nativeStackLow(const char* here) {
 
 bool reserveStackSegment() {
   ThreadStacks& t = t_stacks;
-  if (t.in_use < t.segments.size()) return true;
-  if (t.segments.size() >= kMaxSegments) {
+  if (t.in_use < t.count) return true;
+  if (t.count >= kMaxSegments) {
     PyErr_SetString(PyExc_RecursionError, "maximum recursion depth exceeded (native stack)");
     return false;
   }
@@ -87,16 +96,20 @@ bool reserveStackSegment() {
     return false;
   }
   mprotect(p, kGuardSize, PROT_NONE);
-  t.segments.push_back(Segment{static_cast<char*>(p)});
+  if (t.count == 0) {
+    pthread_once(&g_cleanup_once, makeCleanupKey);
+    pthread_setspecific(g_cleanup_key, &t);  // any non-null value: run the destructor
+  }
+  t.segments[t.count++] = static_cast<char*>(p);
   return true;
 }
 
 PyObject* runOnFreshStack(NativeBody body, PyThreadState* ts, _PyInterpreterFrame* frame) {
   ThreadStacks& t = t_stacks;
-  Segment& seg = t.segments[t.in_use++];
+  char* base = t.segments[t.in_use++];
   char* saved_low = t.low;
-  t.low = seg.base + kGuardSize;
-  void* top = seg.base + kSegmentSize - 64;
+  t.low = base + kGuardSize;
+  void* top = base + kSegmentSize - 64;
   PyObject* result = ember_run_on_stack(body, ts, frame, top);
   t.low = saved_low;
   t.in_use--;
