@@ -44,6 +44,12 @@ def _boot() -> None:
     if jit_requested(opts):
         try:
             _activate_jit(opts)
+        except ImportError as exc:
+            # Sub-interpreters run site too; ember's modules load only in the
+            # main interpreter, which is where the JIT works. Stay quiet there.
+            if "subinterpreter" not in str(exc):
+                sys.stderr.write(f"ember: JIT not activated: {exc}\n")
+            return
         except Exception as exc:  # never stop the user's program at start-up
             sys.stderr.write(f"ember: JIT not activated: {exc}\n")
         _activate_loaders(opts)

@@ -60,7 +60,9 @@ PyObject* enterCompiled(PyThreadState* ts, PyObject* callable, PyObject* const* 
   auto* func = reinterpret_cast<PyFunctionObject*>(callable);
   auto* co = reinterpret_cast<PyCodeObject*>(func->func_code);
   CodeState* st = codeState(co, false);
-  if (st == nullptr || st->compiled == nullptr) {
+  // No compiled code, or a PEP 523 frame evaluator is installed (it must see
+  // every Python call, so the interpreter's path takes it).
+  if (st == nullptr || st->compiled == nullptr || ts->interp->eval_frame != nullptr) {
     return _PyFunction_Vectorcall(callable, args, nargsf, kwnames);
   }
   if (instrumented(co, st->compiled, ts)) {
