@@ -65,11 +65,27 @@ PyObject* configure(PyObject*, PyObject* args, PyObject* kw) {
       return nullptr;
     }
   }
-  c.threshold = c.mode == rt::Mode::Auto ? (threshold == 0 ? 1 : threshold) : 1;
-  if (c.mode == rt::Mode::Auto) c.threshold = threshold == 0 ? 1 : threshold;
+  // The threshold is auto mode's; other modes compile at the first call and
+  // leave it as it was, so enable() after compile_all() gets it back.
+  c.threshold = threshold == 0 ? 1 : threshold;
   if (filter != nullptr) c.filter = filter;
   if (dump != nullptr) c.dump_stages = splitCommas(dump);
-  if (disabled != nullptr) c.disabled_passes = splitCommas(disabled);
+  if (disabled != nullptr) {
+    c.disabled_passes.clear();
+    for (const std::string& pass : splitCommas(disabled)) {
+      if (pass == "simplify" || pass == "cfg_cleanup" || pass == "dce") {
+        c.disabled_passes.insert(pass);
+      } else if (PyErr_WarnFormat(PyExc_RuntimeWarning, 1,
+                                  pass == "refcount_insertion"
+                                      ? "ember: pass '%s' is needed for correct reference counts; "
+                                        "it stays enabled"
+                                      : "ember: no HIR pass named '%s' (passes: simplify, "
+                                        "cfg_cleanup, dce)",
+                                  pass.c_str()) < 0) {
+        return nullptr;
+      }
+    }
+  }
   c.verify = verify != 0;
   c.time_passes = time_passes != 0;
   c.perf_map = perf_map != 0;
@@ -151,7 +167,14 @@ PyObject* monitoringSetterParking(PyObject* original, PyObject* const* args, Py_
     PyErr_Clear();
     on = 1;
   }
-  if (on) rt::parkManagedFunctions();
+  // On: every managed function to the interpreter's entry. Off: give the
+  // parked ones their entries back (a code still monitored through other
+  // tools or local events is parked again at its next call).
+  if (on) {
+    rt::parkManagedFunctions();
+  } else {
+    rt::unparkFunctions();
+  }
   return result;
 }
 

@@ -416,7 +416,8 @@ class Emitter : public CodeGenerator {
         in_.nlocalsplus + static_cast<int>(d.stack.size()));
     mov(rdi, r12);
     mov(rsi, r13);
-    mov(edx, d.bc_index);
+    // Throw mode raises with prev_instr at the index passed (ember_deopt).
+    mov(edx, throw_mode && d.raise_at >= 0 ? d.raise_at : d.bc_index);
     mov(ecx, throw_mode ? 1 : 0);
     tailExit(reinterpret_cast<int64_t>(in_.hooks.deopt));
   }

@@ -97,6 +97,11 @@ enum class ValueKind : uint8_t {
 struct FrameState {
   int bc_index = 0;              // code-unit index of the bytecode instruction
   std::vector<InstrId> stack;    // bottom .. top
+  // Where an exception raised at this point belongs when that is not
+  // bc_index: a Checkpoint after a CALL resumes at the next instruction but
+  // raises (signal handlers) inside the CALL, as the interpreter does.
+  // Code-unit index for prev_instr; -1: bc_index.
+  int raise_at = -1;
 };
 
 struct Instr {

@@ -89,6 +89,7 @@ struct Operand {
 struct DeoptInfo {
   int bc_index = 0;         // code-unit index of the bytecode instruction
   bool throw_mode = false;  // true: raise at the instruction; false: resume before it
+  int raise_at = -1;        // throw mode: prev_instr index when not bc_index (FrameState::raise_at)
   std::vector<VReg> stack;  // the interpreter's value stack, bottom .. top
   // For Checkpoint only: a second exit in resume mode at the same point
   // (the throw exit is this one with throw_mode = true).

@@ -98,6 +98,7 @@ class Lowerer {
     DeoptInfo d;
     d.bc_index = fs.bc_index;
     d.throw_mode = throw_mode;
+    d.raise_at = fs.raise_at;
     for (hir::InstrId s : fs.stack) d.stack.push_back(v(s));
     out_.deopts.push_back(std::move(d));
     return static_cast<int32_t>(out_.deopts.size() - 1);

@@ -97,7 +97,8 @@ extern "C" PyObject* ember_warmup_entry(PyObject* callable, PyObject* const* arg
   CodeState* st = codeState(co, true);
   if (st != nullptr && st->compiled == nullptr && !st->failed && !st->suppressed &&
       config().mode != Mode::Off) {
-    if (++st->calls >= config().threshold) compileFunction(func);
+    uint32_t threshold = config().mode == Mode::Auto ? config().threshold : 1;
+    if (++st->calls >= threshold) compileFunction(func);
   }
   if (st != nullptr && st->compiled != nullptr) {
     PyFunction_SetVectorcall(func, ember_compiled_entry);

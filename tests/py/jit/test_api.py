@@ -218,3 +218,25 @@ def test_threads_keep_running_beside_compiled_loop():
         print(r == sum(range(3_000_000)), len(ticks))
     """)
     assert r.stdout.split() == ["True", "5"], r.stderr
+
+
+def test_enable_after_compile_all_keeps_the_auto_threshold():
+    ember.jit.auto(250)
+    ember.jit.compile_all()
+    ember.jit.enable()
+    assert _jit.threshold() == 250
+    assert _jit.mode() == "auto"
+    ember.jit.auto(1000)
+
+
+def test_disable_pass_names_are_checked():
+    import warnings
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _jit.configure(mode="auto", disabled_passes="dce,refcount_insertion,no_such_pass")
+    messages = sorted(str(w.message) for w in caught)
+    assert messages == [
+        "ember: no HIR pass named 'no_such_pass' (passes: simplify, cfg_cleanup, dce)",
+        "ember: pass 'refcount_insertion' is needed for correct reference counts; it stays enabled",
+    ]
+    _jit.configure(mode="off", disabled_passes="")

@@ -163,3 +163,22 @@ def f():
         return (repr(e), e.__traceback__ is not None, e.__traceback__.tb_frame.f_code.co_name)
 """
     check(src, "f", [()])
+
+
+def test_signal_raised_after_a_call_is_handled_inside_the_try():
+    # The eval breaker runs after the call returns; its KeyboardInterrupt
+    # belongs to the CALL instruction, inside the try block.
+    src = """
+import _thread
+
+def f(n):
+    log.append("start")
+    try:
+        r = _thread.interrupt_main()
+        log.append("not reached")
+        return r
+    except KeyboardInterrupt:
+        log.append("caught")
+        return n
+"""
+    check(src, "f", [(1,), (2,)])

@@ -96,6 +96,7 @@ void Builder::checkpointAfterCall() {
   InstrId cp = emit(Op::Checkpoint);
   FrameState fs;
   fs.bc_index = bc->next;
+  fs.raise_at = bc->next - 1;  // the CALL's last cache unit: same line and handler range
   fs.stack = stack;
   fn.instr(cp).frame_state = fn.addFrameState(std::move(fs));
 }
