@@ -33,7 +33,15 @@ def jit_requested(opts: dict) -> bool:
                 or {"jit-auto"} & opts["_set"])
 
 
+_booted = False
+
+
 def _boot() -> None:
+    # A venv's lib64 -> lib symlink makes site process the same .pth twice.
+    global _booted
+    if _booted:
+        return
+    _booted = True
     opts = _flags.read()
     if opts["jit-help"]:
         # Start-up cannot be stopped with SystemExit from a .pth file.
