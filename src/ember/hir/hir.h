@@ -33,6 +33,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -142,6 +143,9 @@ class Function {
   std::vector<Instr> instrs;
   std::vector<Block> blocks;
   std::vector<FrameState> frame_states;
+  // Run-time data that instructions point at through an immediate (inline
+  // caches). Owned here while compiling, then by the compiled code.
+  std::vector<std::shared_ptr<void>> runtime_data;
 
   Instr& instr(InstrId id) { return instrs[id]; }
   const Instr& instr(InstrId id) const { return instrs[id]; }

@@ -149,6 +149,7 @@ Result<CompiledCode*> compileCode(PyFunctionObject* func, Dumps* dumps, bool ins
   cc->body = reinterpret_cast<BodyFn>(mem);
   cc->size = out.value().bytes.size();
   cc->block = block;
+  cc->runtime_data = std::move(hf.runtime_data);
   cc->name = name;
   return cc.release();
 }

@@ -59,6 +59,7 @@ int ember_h_for_iter_error(void);
 
 // --- globals, names, cells (helpers_names.cpp) -----------------------------------
 PyObject* ember_h_load_global(_PyInterpreterFrame* frame, int64_t name);
+PyObject* ember_h_load_global_cached(_PyInterpreterFrame* frame, int64_t cache);
 int ember_h_store_global(_PyInterpreterFrame* frame, PyObject* v, int64_t name);
 int ember_h_delete_global(_PyInterpreterFrame* frame, int64_t name);
 PyObject* ember_h_load_deref(_PyInterpreterFrame* frame, int64_t slot);
@@ -71,6 +72,10 @@ PyObject* ember_h_load_assertion_error(void);
 
 // --- attributes (helpers_attrs.cpp) -----------------------------------------------
 PyObject* ember_h_load_attr(PyObject* owner, int64_t name);
+PyObject* ember_h_load_attr_cached(PyObject* owner, int64_t cache);
+int ember_h_load_method_cached_into(_PyInterpreterFrame* frame, PyObject* owner, int64_t cache,
+                                    int64_t slot);
+int ember_h_store_attr_cached(PyObject* owner, PyObject* v, int64_t cache);
 int ember_h_load_method_into(_PyInterpreterFrame* frame, PyObject* owner, int64_t name,
                              int64_t slot);
 int ember_h_load_super_attr_into(_PyInterpreterFrame* frame, PyObject* global_super,

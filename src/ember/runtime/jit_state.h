@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -38,6 +39,7 @@ using BodyFn = PyObject* (*)(PyThreadState*, _PyInterpreterFrame*);
 struct CompiledCode {
   BodyFn body = nullptr;
   CodeBlock block;  // the executable memory holding body, freed with the code object
+  std::vector<std::shared_ptr<void>> runtime_data;  // inline caches the body points at
   // The interpreter's monitoring_version at which this code was last found
   // free of tracing, profiling and sys.monitoring (codeIsInstrumented false).
   // Entry and every loop checkpoint compare it with the live version: on a

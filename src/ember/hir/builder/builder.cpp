@@ -1,6 +1,7 @@
 // The builder's driver: leaders, the block worklist, phis on edges, frame
 // states and the per-instruction dispatch to the family files.
 #include "ember/hir/builder/builder.h"
+#include "ember/runtime/inline_caches.h"
 
 #include "ember/common/check.h"
 #include "ember/cpython/opcodes.h"
@@ -99,6 +100,20 @@ void Builder::checkpointAfterCall() {
   fs.raise_at = bc->next - 1;  // the CALL's last cache unit: same line and handler range
   fs.stack = stack;
   fn.instr(cp).frame_state = fn.addFrameState(std::move(fs));
+}
+
+int64_t Builder::attrCache(PyObject* name) {
+  auto cache = std::make_shared<runtime::AttrCache>();
+  cache->name = name;
+  fn.runtime_data.push_back(cache);
+  return reinterpret_cast<int64_t>(cache.get());
+}
+
+int64_t Builder::globalCache(PyObject* name) {
+  auto cache = std::make_shared<runtime::GlobalCache>();
+  cache->name = name;
+  fn.runtime_data.push_back(cache);
+  return reinterpret_cast<int64_t>(cache.get());
 }
 
 void Builder::pushFromSlots(int count) {

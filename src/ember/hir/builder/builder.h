@@ -66,6 +66,10 @@ class Builder {
   void checkNeg(InstrId v);    // raise here if cint v < 0
   void deoptHere();            // leave before the instruction, stack restored by caller
   void checkpointAfterCall();  // eval breaker + monitoring check before the next instruction
+  // A new inline cache for this instruction (runtime/inline_caches.h), as an
+  // immediate; owned by fn.runtime_data.
+  int64_t attrCache(PyObject* name);
+  int64_t globalCache(PyObject* name);
   int32_t throwState();
   int32_t resumeState(const std::vector<InstrId>& stack_before);
   // Absolute localsplus index of the value-stack slot at depth d.

@@ -43,12 +43,12 @@ bool Builder::translateCallsAttrs() {
     }
     case LOAD_ATTR: {
       InstrId owner = pop();
-      int64_t nm = reinterpret_cast<int64_t>(name(oparg >> 1));
+      int64_t cache = attrCache(name(oparg >> 1));
       if (oparg & 1) {
-        checkNeg(helper(HelperId::load_method_into, {owner}, nm, stackSlot(stack.size())));
+        checkNeg(helper(HelperId::load_method_cached_into, {owner}, cache, stackSlot(stack.size())));
         pushFromSlots(2);
       } else {
-        InstrId r = helper(HelperId::load_attr, {owner}, nm);
+        InstrId r = helper(HelperId::load_attr_cached, {owner}, cache);
         checkNull(r);
         push(r);
       }
@@ -57,7 +57,7 @@ bool Builder::translateCallsAttrs() {
     case STORE_ATTR: {
       InstrId owner = pop();
       InstrId v = pop();
-      checkNeg(helper(HelperId::store_attr, {owner, v}, reinterpret_cast<int64_t>(name(oparg))));
+      checkNeg(helper(HelperId::store_attr_cached, {owner, v}, attrCache(name(oparg))));
       return true;
     }
     case DELETE_ATTR: {

@@ -100,8 +100,7 @@ bool Builder::translateLocalsConsts() {
       return true;
     }
     case LOAD_GLOBAL: {
-      InstrId v = helper(HelperId::load_global, {},
-                         reinterpret_cast<int64_t>(name(oparg >> 1)));
+      InstrId v = helper(HelperId::load_global_cached, {}, globalCache(name(oparg >> 1)));
       checkNull(v);
       if (oparg & 1) push(emit(Op::LoadNull));
       push(v);
