@@ -59,7 +59,7 @@ PyObject* enterCompiled(PyThreadState* ts, PyObject* callable, PyObject* const* 
                         size_t nargsf, PyObject* kwnames) {
   auto* func = reinterpret_cast<PyFunctionObject*>(callable);
   auto* co = reinterpret_cast<PyCodeObject*>(func->func_code);
-  CodeState* st = codeState(co, false);
+  CodeState* st = existingCodeState(co);
   // No compiled code, or a PEP 523 frame evaluator is installed (it must see
   // every Python call, so the interpreter's path takes it).
   if (st == nullptr || st->compiled == nullptr || ts->interp->eval_frame != nullptr) {

@@ -6,8 +6,11 @@
 
 namespace ember::runtime {
 
+Py_ssize_t g_fast_extra_index = -1;
+
 namespace {
 Py_ssize_t g_extra_index = -1;
+bool g_layout_checked = false;
 
 // The code object is being freed: no activation of its compiled body is live
 // (each holds the code through its frame) and bodies never run after their
@@ -62,6 +65,12 @@ CodeState* codeState(PyCodeObject* code, bool create) {
     PyErr_Clear();
     delete st;
     return nullptr;
+  }
+  if (!g_layout_checked) {
+    g_layout_checked = true;
+    auto* extra = static_cast<CodeExtraLayout*>(code->co_extra);
+    bool same = extra != nullptr && g_extra_index < extra->size && extra->slots[g_extra_index] == st;
+    g_fast_extra_index = same ? g_extra_index : -1;
   }
   return st;
 }

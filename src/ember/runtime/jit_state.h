@@ -77,6 +77,25 @@ Stats& stats();
 // The CodeState of `code`, created if `create`; nullptr on failure/absent.
 CodeState* codeState(PyCodeObject* code, bool create);
 
+// co_extra as codeobject.c lays it out (the struct is private to that file):
+// a size and that many slots. Read directly on the call path, where the
+// checked PyUnstable_Code_GetExtra shows up in profiles; codeState() verifies
+// the layout the first time it stores a CodeState and turns this off if the
+// two disagree.
+struct CodeExtraLayout {
+  Py_ssize_t size;
+  void* slots[1];
+};
+extern Py_ssize_t g_fast_extra_index;  // -1: use codeState()
+
+inline CodeState* existingCodeState(PyCodeObject* code) {
+  Py_ssize_t index = g_fast_extra_index;
+  if (index < 0) return codeState(code, false);
+  auto* extra = static_cast<CodeExtraLayout*>(code->co_extra);
+  if (extra == nullptr || index >= extra->size) return nullptr;
+  return static_cast<CodeState*>(extra->slots[index]);
+}
+
 // "module:qualname" of a function.
 std::string functionKey(PyFunctionObject* func);
 bool matchesFilter(const std::string& key);
