@@ -425,7 +425,9 @@ class Emitter : public CodeGenerator {
   void emitColdPaths() {
     for (auto& cp : checkpoints_) {
       L(cp->slow);
-      storePrevInstr(fn_.deopts[static_cast<size_t>(cp->deopt)].bc_index);
+      // Handlers run here see the frame at the instruction the work belongs to.
+      const lir::DeoptInfo& d = fn_.deopts[static_cast<size_t>(cp->deopt)];
+      storePrevInstr(d.raise_at >= 0 ? d.raise_at : d.bc_index);
       mov(rdi, r12);
       mov(rsi, r13);
       callAbs(reinterpret_cast<int64_t>(in_.hooks.service_breaker));

@@ -114,6 +114,17 @@ extern "C" int ember_h_service_eval_breaker(PyThreadState* ts, _PyInterpreterFra
     st->compiled->clean_version = ts->interp->monitoring_version;
     ember::runtime::unparkFunctions();
   }
+  // Signal handlers and pending calls first, through the public API, so that
+  // they run with the compiled frame as the current frame (their tracebacks
+  // and sys._getframe() see it, as they would see the interpreted frame).
+  if (PyErr_CheckSignals() < 0 || Py_MakePendingCalls() < 0) {
+    return -1;
+  }
+  if (*reinterpret_cast<volatile int*>(&ts->interp->ceval.eval_breaker) == 0) {
+    return 0;
+  }
+  // The rest (GIL drop requests, async exceptions, a scheduled collection)
+  // has no public entry point: the tick's RESUME does it.
   PyObject* tick = ember::runtime::tickFunction();
   if (tick == nullptr) {
     return -1;

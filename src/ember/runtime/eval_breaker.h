@@ -8,10 +8,12 @@
 //    and compiled code leaves for the interpreter, which runs the
 //    instrumented bytecode;
 //  - otherwise the pending work (signal handlers, GIL drop requests, pending
-//    calls, async exceptions, and in 3.12 the cyclic GC) must run. The function
-//    that does it, `_Py_HandlePending`, is hidden; the interpreter runs it at
-//    every function-entry RESUME. So we call a trivial Python function, the
-//    tick, whose RESUME does exactly that. Returns 0, or -1 with the exception
+//    calls, async exceptions, and in 3.12 the cyclic GC) must run. Signal
+//    handlers and pending calls run through PyErr_CheckSignals and
+//    Py_MakePendingCalls, with the compiled frame current. For the rest the
+//    function that does it, `_Py_HandlePending`, is hidden; the interpreter
+//    runs it at every function-entry RESUME. So we call a trivial Python
+//    function, the tick, whose RESUME does exactly that. Returns 0, or -1 with the exception
 //    a handler raised (e.g. KeyboardInterrupt), minus the traceback entry of the
 //    tick's own frame.
 //

@@ -93,11 +93,11 @@ void Builder::deoptHere() {
 // Checkpoint whose resume state is the instruction after the call, with the
 // call's result on the stack. Like the interpreter's CALL, it also services
 // the eval breaker.
-void Builder::checkpointAfterCall() {
+void Builder::checkpointAfter(int raise_at) {
   InstrId cp = emit(Op::Checkpoint);
   FrameState fs;
   fs.bc_index = bc->next;
-  fs.raise_at = bc->next - 1;  // the CALL's last cache unit: same line and handler range
+  fs.raise_at = raise_at;
   fs.stack = stack;
   fn.instr(cp).frame_state = fn.addFrameState(std::move(fs));
 }
@@ -227,7 +227,7 @@ Result<bool> Builder::translateBlock(int unit) {
       return CompileError{FailReason::UnsupportedOpcode, bytecode::opcodeName(bc->opcode)};
     }
     if (!block_ended && (bc->opcode == CALL || bc->opcode == CALL_FUNCTION_EX)) {
-      checkpointAfterCall();
+      checkpointAfter(bc->next - 1);  // the CALL's last cache unit: its line and handler range
     }
     if (block_ended) break;
     if (p + 1 == instrs.size()) {

@@ -65,7 +65,9 @@ class Builder {
   void checkNull(InstrId v);   // raise here if v is NULL (stack = current stack)
   void checkNeg(InstrId v);    // raise here if cint v < 0
   void deoptHere();            // leave before the instruction, stack restored by caller
-  void checkpointAfterCall();  // eval breaker + monitoring check before the next instruction
+  // Eval breaker + monitoring check before the next instruction; an
+  // exception raised there belongs to the instruction at `raise_at`.
+  void checkpointAfter(int raise_at);
   // A new inline cache for this instruction (runtime/inline_caches.h), as an
   // immediate; owned by fn.runtime_data.
   int64_t attrCache(PyObject* name);

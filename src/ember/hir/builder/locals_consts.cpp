@@ -9,6 +9,10 @@ bool Builder::translateLocalsConsts() {
   switch (bc->opcode) {
     case NOP:
     case RESUME:
+      // The interpreter services the eval breaker at every function start
+      // (signal handlers, pending calls, thread switches); so does compiled
+      // code. Raised there, an exception belongs to the RESUME.
+      if (oparg < 2) checkpointAfter(bc->start);
       return true;
     case LOAD_CONST: {
       push(loadConstObj(PyTuple_GET_ITEM(code->co_consts, oparg), oparg));
