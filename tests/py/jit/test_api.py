@@ -172,8 +172,12 @@ def test_python_m_ember_run(tmp_path):
 
 
 def test_sigint_interrupts_compiled_infinite_loop():
+    # The child installs Python's SIGINT handler itself: started from a
+    # background job of a non-interactive shell (as CI may run us), it would
+    # inherit SIGINT ignored, and Python then leaves it ignored.
     code = """
-        import sys, ember.jit
+        import signal, sys, ember.jit
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         def spin():
             n = 0
             while True:
