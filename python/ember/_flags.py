@@ -12,17 +12,22 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
-from typing import Any
 
 
-@dataclass(frozen=True)
 class Flag:
-    name: str        # the -X name
-    env: str         # the environment variable
-    kind: type       # bool, int or str
-    default: Any
-    help: str
+    """One option. (A plain class: this module is imported at start-up, where
+    dataclasses and typing would cost tens of milliseconds.)"""
+    __slots__ = ("name", "env", "kind", "default", "help")
+
+    def __init__(self, name: str, env: str, kind: type, default: object, help: str) -> None:
+        self.name = name        # the -X name
+        self.env = env          # the environment variable
+        self.kind = kind        # bool, int or str
+        self.default = default
+        self.help = help
+
+    def __repr__(self) -> str:
+        return f"Flag({self.name!r}, {self.env!r})"
 
 
 FLAGS: tuple[Flag, ...] = (
@@ -62,7 +67,7 @@ _TRUE = {"1", "true", "yes", "on", ""}
 _FALSE = {"0", "false", "no", "off"}
 
 
-def _convert(flag: Flag, raw: Any, source: str) -> Any:
+def _convert(flag: Flag, raw: object, source: str) -> object:
     if flag.kind is bool:
         if raw is True:
             return True
@@ -84,11 +89,11 @@ def _convert(flag: Flag, raw: Any, source: str) -> Any:
     return flag.default
 
 
-def read(xoptions: dict | None = None, environ: dict | None = None) -> dict[str, Any]:
+def read(xoptions: dict | None = None, environ: dict | None = None) -> dict:
     """Returns {name: value} for every flag, plus '_set' naming those given."""
     xoptions = sys._xoptions if xoptions is None else xoptions
     environ = os.environ if environ is None else environ
-    values: dict[str, Any] = {}
+    values: dict = {}
     given: set[str] = set()
     for flag in FLAGS:
         value = flag.default

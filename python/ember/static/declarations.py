@@ -26,6 +26,7 @@ from typing import Optional
 
 from . import types as T
 from .errors import TypedSyntaxError
+from .markers import looks_static, source_hash, static_marker_index  # noqa: F401 (re-exported)
 
 STATIC_SPECIALS = {
     "box", "unbox", "cast", "clen", "crange", "inline", "dynamic_return", "allow_weakrefs",
@@ -33,29 +34,6 @@ STATIC_SPECIALS = {
 }
 TYPING_SPECIALS = {"Optional", "Final", "final", "ClassVar", "Union", "List", "Dict", "Tuple",
                    "Set", "FrozenSet", "Callable", "Any"}
-
-
-def static_marker_index(tree: ast.Module) -> int:
-    """Index of the `import __static__` statement that makes a module static,
-    or -1. It must come first, after a docstring and `from __future__`s."""
-    for i, stmt in enumerate(tree.body):
-        if i == 0 and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) \
-                and isinstance(stmt.value.value, str):
-            continue
-        if isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__":
-            continue
-        if isinstance(stmt, ast.Import) and len(stmt.names) == 1 and stmt.names[0].name == "__static__" \
-                and stmt.names[0].asname is None:
-            return i
-        return -1
-    return -1
-
-
-def looks_static(source: bytes | str) -> bool:
-    """Cheap pre-filter before parsing: can this source be a static module?"""
-    if isinstance(source, str):
-        return "__static__" in source
-    return b"__static__" in source
 
 
 @dataclass
@@ -899,10 +877,3 @@ def _find_spec_without_importing(name: str):
         if i < len(parts) - 1 and path is None:
             return None
     return spec
-
-
-def source_hash(source: str | bytes) -> str:
-    import hashlib
-    if isinstance(source, str):
-        source = source.encode("utf-8", "surrogatepass")
-    return hashlib.blake2b(source, digest_size=16).hexdigest()

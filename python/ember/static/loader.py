@@ -26,8 +26,13 @@ import marshal
 import os
 import sys
 
-from .compiler import compile_static
-from .declarations import ModuleTable, looks_static, source_hash, static_marker_index
+from .markers import looks_static, source_hash, static_marker_index
+
+
+def _checker():
+    """The checker's modules, imported on first use (they are large)."""
+    from . import compiler, declarations
+    return compiler, declarations
 
 CACHE_FORMAT = 1
 _stamp: str | None = None
@@ -84,7 +89,7 @@ def read_cache(path: str, fullname: str, src_hash: str):
         return None
     if fmt != CACHE_FORMAT or stamp != compiler_stamp() or h != src_hash:
         return None
-    table = ModuleTable()
+    table = _checker()[1].ModuleTable()
     for dep, dep_hash in deps.items():
         if _current_hash(dep, table) != dep_hash:
             return None
@@ -111,8 +116,9 @@ def compile_file(fullname: str, path: str, data: bytes):
     code = read_cache(path, fullname, src_hash)
     if code is not None:
         return code
-    table = ModuleTable()
-    result = compile_static(data, path, fullname, table)
+    compiler, declarations = _checker()
+    table = declarations.ModuleTable()
+    result = compiler.compile_static(data, path, fullname, table)
     if result is None:
         return None
     _strict_analysis(data, path, fullname)
@@ -244,7 +250,7 @@ def _patch_runpy() -> None:
         if decoded.endswith(".py") and is_static_file(decoded):
             with open(decoded, "rb") as f:
                 data = f.read()
-            result = compile_static(data, fname, run_name or "__main__")
+            result = _checker()[0].compile_static(data, fname, run_name or "__main__")
             if result is not None:
                 return result.code, fname
         return original(run_name, fname)

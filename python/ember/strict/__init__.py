@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from __strict__ import mutable
 
-from .analyzer import analyze_source
 from .errors import RULES, StrictError, StrictModuleError
 from .patching import patch, patching_enabled
 from .runtime import StrictModule, freeze_classes, is_frozen, is_strict_module, make_strict_module
@@ -42,3 +41,12 @@ def uninstall() -> None:
 def installed() -> bool:
     from .loader import installed as _installed
     return _installed()
+
+
+def __getattr__(name):
+    # The analyser (and ast) load on first use: the loader installed at
+    # start-up needs it only when a module actually starts with the marker.
+    if name == "analyze_source":
+        from .analyzer import analyze_source
+        return analyze_source
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
