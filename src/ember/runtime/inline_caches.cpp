@@ -58,10 +58,12 @@ bool cacheableType(PyTypeObject* tp, bool store) {
   return PyUnstable_Type_AssignVersionTag(tp) && tp->tp_version_tag != 0;
 }
 
-// After a successful generic load of owner.name == value.
-void fillInstanceValue(AttrCache* c, PyObject* owner, PyObject* value) {
+// After a successful generic load (kind InstanceValue) or store (StoreValue)
+// of owner.name == value: cache the inline-values index when that is where
+// the attribute lives and nothing on the type can intercept it.
+void fillValueIndex(AttrCache* c, PyObject* owner, PyObject* value, AttrCache::Kind kind) {
   PyTypeObject* tp = Py_TYPE(owner);
-  if (c->fills >= kMaxFills || !cacheableType(tp, false)) return;
+  if (c->fills >= kMaxFills || !cacheableType(tp, kind == AttrCache::StoreValue)) return;
   PyDictKeysObject* keys = sharedKeys(tp);
   if (keys == nullptr || _PyType_Lookup(tp, c->name) != nullptr) return;
   PyDictOrValues dorv = dictOrValues(owner);
@@ -69,7 +71,7 @@ void fillInstanceValue(AttrCache* c, PyObject* owner, PyObject* value) {
   Py_ssize_t index = indexByIdentity(keys, c->name);
   if (index < 0 || _PyDictOrValues_GetValues(dorv)->values[index] != value) return;
   c->fills++;
-  c->kind = AttrCache::InstanceValue;
+  c->kind = kind;
   c->type_version = tp->tp_version_tag;
   c->index = index;
 }
@@ -98,22 +100,6 @@ void fillMethod(AttrCache* c, PyObject* owner, PyObject* meth) {
   c->method_needs_keys_check = keys_check;
   c->keys = keys;
   c->keys_nentries = keys != nullptr ? keys->dk_nentries : 0;
-}
-
-// After a successful generic store of owner.name = value.
-void fillStoreValue(AttrCache* c, PyObject* owner, PyObject* value) {
-  PyTypeObject* tp = Py_TYPE(owner);
-  if (c->fills >= kMaxFills || !cacheableType(tp, true)) return;
-  PyDictKeysObject* keys = sharedKeys(tp);
-  if (keys == nullptr || _PyType_Lookup(tp, c->name) != nullptr) return;
-  PyDictOrValues dorv = dictOrValues(owner);
-  if (!_PyDictOrValues_IsValues(dorv)) return;
-  Py_ssize_t index = indexByIdentity(keys, c->name);
-  if (index < 0 || _PyDictOrValues_GetValues(dorv)->values[index] != value) return;
-  c->fills++;
-  c->kind = AttrCache::StoreValue;
-  c->type_version = tp->tp_version_tag;
-  c->index = index;
 }
 
 // --- globals -------------------------------------------------------------------------
@@ -161,7 +147,7 @@ PyObject* ember_h_load_attr_cached(PyObject* owner, int64_t cacheImm) {
     }
   }
   PyObject* v = PyObject_GetAttr(owner, c->name);
-  if (v != nullptr) ember::runtime::fillInstanceValue(c, owner, v);
+  if (v != nullptr) ember::runtime::fillValueIndex(c, owner, v, AttrCache::InstanceValue);
   return v;
 }
 
@@ -183,16 +169,9 @@ int ember_h_load_method_cached_into(_PyInterpreterFrame* frame, PyObject* owner,
       return 0;
     }
   }
-  PyObject* meth = nullptr;
-  if (_PyObject_GetMethod(owner, c->name, &meth)) {
-    ember::runtime::fillMethod(c, owner, meth);
-    out[0] = meth;
-    out[1] = Py_NewRef(owner);
-    return 0;
-  }
-  out[0] = nullptr;
-  out[1] = meth;
-  return meth == nullptr ? -1 : 0;
+  int rc = ember_h_load_method_into(frame, owner, reinterpret_cast<int64_t>(c->name), slot);
+  if (rc == 0 && out[0] != nullptr) ember::runtime::fillMethod(c, owner, out[0]);  // [meth, self]
+  return rc;
 }
 
 int ember_h_store_attr_cached(PyObject* owner, PyObject* v, int64_t cacheImm) {
@@ -211,7 +190,7 @@ int ember_h_store_attr_cached(PyObject* owner, PyObject* v, int64_t cacheImm) {
     }
   }
   int rc = PyObject_SetAttr(owner, c->name, v);
-  if (rc == 0) ember::runtime::fillStoreValue(c, owner, v);
+  if (rc == 0) ember::runtime::fillValueIndex(c, owner, v, AttrCache::StoreValue);
   return rc;
 }
 
