@@ -8,10 +8,15 @@
 #include <internal/pycore_dict.h>
 #include <internal/pycore_object.h>
 
+#include <structmember.h>
+
 #include "ember/runtime/helpers.h"
 
 namespace ember::runtime {
 namespace {
+
+bool watch(PyObject* dict);
+extern uint64_t g_epoch;
 
 // --- attributes ----------------------------------------------------------------------
 
@@ -102,9 +107,47 @@ void fillMethod(AttrCache* c, PyObject* owner, PyObject* meth) {
   c->keys_nentries = keys != nullptr ? keys->dk_nentries : 0;
 }
 
+// A writable (store) or readable object member of __slots__, after a
+// successful generic access.
+void fillSlot(AttrCache* c, PyObject* owner, bool store) {
+  PyTypeObject* tp = Py_TYPE(owner);
+  if (c->fills >= kMaxFills || !cacheableType(tp, store)) return;
+  PyObject* descr = _PyType_Lookup(tp, c->name);
+  if (descr == nullptr || !Py_IS_TYPE(descr, &PyMemberDescr_Type)) return;
+  PyMemberDef* member = reinterpret_cast<PyMemberDescrObject*>(descr)->d_member;
+  if (member->type != Py_T_OBJECT_EX || (member->flags & Py_AUDIT_READ) ||
+      (store && (member->flags & Py_READONLY))) {
+    return;
+  }
+  c->fills++;
+  c->kind = AttrCache::Slot;
+  c->type_version = tp->tp_version_tag;
+  c->offset = member->offset;
+}
+
+// module.name == value after a successful generic load.
+void fillModuleAttr(AttrCache* c, PyObject* owner, PyObject* value) {
+  if (c->fills >= kMaxFills || !Py_IS_TYPE(owner, &PyModule_Type)) return;
+  PyObject* dict = PyModule_GetDict(owner);
+  if (dict == nullptr || !PyDict_CheckExact(dict) || _PyType_Lookup(&PyModule_Type, c->name) != nullptr) {
+    return;
+  }
+  PyObject* found = PyDict_GetItemWithError(dict, c->name);
+  if (found != value) {
+    PyErr_Clear();
+    return;
+  }
+  if (!watch(dict)) return;
+  c->fills++;
+  c->kind = AttrCache::ModuleAttr;
+  c->epoch = g_epoch;
+  c->module_dict = dict;
+  c->value = value;
+}
+
 // --- globals -------------------------------------------------------------------------
 
-uint64_t g_epoch = 1;
+uint64_t g_epoch = 1;  // bumped by any change to a watched dict
 int g_dict_watcher = -2;  // -2: not tried yet; -1: unavailable
 
 int onWatchedDictEvent(PyDict_WatchEvent, PyObject*, PyObject*, PyObject*) {
@@ -146,8 +189,22 @@ PyObject* ember_h_load_attr_cached(PyObject* owner, int64_t cacheImm) {
       if (v != nullptr) return Py_NewRef(v);
     }
   }
+  if (c->kind == AttrCache::Slot && tp->tp_version_tag == c->type_version) {
+    PyObject* v = *reinterpret_cast<PyObject**>(reinterpret_cast<char*>(owner) + c->offset);
+    if (v != nullptr) return Py_NewRef(v);
+  } else if (c->kind == AttrCache::ModuleAttr && c->epoch == ember::runtime::g_epoch &&
+             Py_IS_TYPE(owner, &PyModule_Type) &&
+             reinterpret_cast<PyModuleObject*>(owner)->md_dict == c->module_dict) {
+    return Py_NewRef(c->value);
+  }
   PyObject* v = PyObject_GetAttr(owner, c->name);
-  if (v != nullptr) ember::runtime::fillValueIndex(c, owner, v, AttrCache::InstanceValue);
+  if (v != nullptr) {
+    ember::runtime::fillValueIndex(c, owner, v, AttrCache::InstanceValue);
+    if (c->kind != AttrCache::InstanceValue || c->type_version != tp->tp_version_tag) {
+      ember::runtime::fillSlot(c, owner, false);
+      ember::runtime::fillModuleAttr(c, owner, v);
+    }
+  }
   return v;
 }
 
@@ -189,8 +246,20 @@ int ember_h_store_attr_cached(PyObject* owner, PyObject* v, int64_t cacheImm) {
       }
     }
   }
+  if (c->kind == AttrCache::Slot && tp->tp_version_tag == c->type_version) {
+    PyObject** slot = reinterpret_cast<PyObject**>(reinterpret_cast<char*>(owner) + c->offset);
+    PyObject* old = *slot;
+    *slot = Py_NewRef(v);
+    Py_XDECREF(old);
+    return 0;
+  }
   int rc = PyObject_SetAttr(owner, c->name, v);
-  if (rc == 0) ember::runtime::fillValueIndex(c, owner, v, AttrCache::StoreValue);
+  if (rc == 0) {
+    ember::runtime::fillValueIndex(c, owner, v, AttrCache::StoreValue);
+    if (c->kind != AttrCache::StoreValue || c->type_version != tp->tp_version_tag) {
+      ember::runtime::fillSlot(c, owner, true);
+    }
+  }
   return rc;
 }
 

@@ -19,7 +19,13 @@
 //                  instance attribute can shadow it (no instance dict at all,
 //                  or inline values whose shared keys do not have the name and
 //                  have not grown since);
-//   StoreValue     obj.x = v over an existing inline value.
+//   StoreValue     obj.x = v over an existing inline value;
+//   Slot           a __slots__ member (an object member descriptor on the
+//                  type, not read-only, not audited): cached its offset; used
+//                  for loads and stores;
+//   ModuleAttr     module.name (exact module type, name found in the module
+//                  dict, no descriptor of that name on the module type):
+//                  a borrowed value under the global-cache epoch below.
 // Borrowed pointers (descriptors, keys) are valid while the version matches:
 // changing them changes the type.
 //
@@ -35,7 +41,7 @@
 namespace ember::runtime {
 
 struct AttrCache {
-  enum Kind : uint8_t { Empty, InstanceValue, Method, StoreValue };
+  enum Kind : uint8_t { Empty, InstanceValue, Method, StoreValue, Slot, ModuleAttr };
   PyObject* name = nullptr;        // borrowed from co_names
   unsigned int type_version = 0;
   Kind kind = Empty;
@@ -45,6 +51,10 @@ struct AttrCache {
   PyObject* descr = nullptr;       // Method
   void* keys = nullptr;            // Method with inline values: the shared keys
   Py_ssize_t keys_nentries = 0;    // ... and their size when the name was absent
+  Py_ssize_t offset = 0;           // Slot: the member's offset in the object
+  uint64_t epoch = 0;              // ModuleAttr: as GlobalCache
+  PyObject* module_dict = nullptr; // ModuleAttr
+  PyObject* value = nullptr;       // ModuleAttr, borrowed
 };
 
 struct GlobalCache {

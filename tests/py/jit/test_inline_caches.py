@@ -175,3 +175,74 @@ def f():
     return out
 """
     check(src, "f", [(), ()])
+
+
+def test_slot_cache_loads_and_stores():
+    src = """
+class S:
+    __slots__ = ("x", "y")
+    def __init__(self, x):
+        self.x = x
+
+class T(S):
+    __slots__ = ("z",)
+
+def get(o):
+    return o.x
+
+def put(o, v):
+    o.x = v
+
+def f(n):
+    s = S(1)
+    out = []
+    for i in range(n):
+        put(s, i)
+        out.append(get(s))
+    del s.x
+    try:
+        get(s)
+    except AttributeError as e:
+        out.append(str(e))
+    put(s, "back")
+    out.append(get(s))
+    t = T(5)                                  # subclass: its own type version
+    out.append(get(t))
+    put(t, 6)
+    out.append(get(t))
+    S.x = property(lambda self: "prop", lambda self, v: log.append(("set", v)))
+    out.append(get(s))
+    put(s, 7)
+    return out
+"""
+    check(src, "f", [(4,)])
+
+
+def test_module_attribute_cache():
+    src = """
+import types
+
+mod = types.ModuleType("m")
+mod.value = 1
+
+def get():
+    return mod.value
+
+def f():
+    out = [get(), get()]
+    mod.value = 2
+    out.append(get())
+    del mod.value
+    try:
+        get()
+    except AttributeError as e:
+        out.append(str(e))
+    mod.__getattr__ = lambda name: "via __getattr__ " + name
+    out.append(get())
+    mod.value = 3
+    out.append(get())
+    mod.__dict__["value"] = 4
+    out.append(get())
+    return out
+"""
+    check(src, "f", [()])
