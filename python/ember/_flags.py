@@ -1,8 +1,9 @@
 """The one table of ember's start-up options.
 
 Every knob is one row here. From the row come: parsing of ``-X NAME[=VALUE]``
-and of the environment variable, the text of ``-X jit-help``, and the Python
-view ``ember.options()``. Adding an option means adding a row, nothing else.
+and of the environment variable, the text of ``-X jit-help``, and the dict
+``read()`` returns (ember._boot activates from it). Adding an option means
+adding a row, nothing else.
 
 Precedence: an ``-X`` option wins over the environment variable, which wins
 over the default. A value that does not parse is reported once on stderr and
@@ -49,7 +50,7 @@ FLAGS: tuple[Flag, ...] = (
     Flag("jit-disable-pass", "PYTHONJITDISABLEPASS", str, "",
          "comma-separated HIR passes to skip"),
     Flag("jit-verify", "PYTHONJITVERIFY", bool, False,
-         "run the IR verifiers after every pass"),
+         "run the HIR verifier after every pass"),
     Flag("jit-log-file", "PYTHONJITLOGFILE", str, "",
          "write dumps and compile failures to this file instead of stderr"),
     Flag("jit-time-passes", "PYTHONJITTIMEPASSES", bool, False,
@@ -109,7 +110,9 @@ def read(xoptions: dict | None = None, environ: dict | None = None) -> dict:
 
 
 def help_text() -> str:
-    lines = ["ember options (-X NAME[=VALUE] or the environment variable):", ""]
+    lines = ["ember options (-X NAME[=VALUE] or the environment variable).",
+             "The jit-* tuning options take effect with a mode option (jit, jit-all,",
+             "jit-auto, jit-list-file).", ""]
     for flag in FLAGS:
         form = flag.name if flag.kind is bool else f"{flag.name}=<{flag.kind.__name__}>"
         lines.append(f"  -X {form:<28} {flag.env}")
