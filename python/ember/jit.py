@@ -156,17 +156,20 @@ def _watch_monitoring() -> None:
     when the callee's vectorcall is CPython's own; a function carrying ember's
     entry would be reported as a C call (with C_RETURN/C_RAISE events). So the
     moment any monitoring event is switched on, every managed function is
-    handed back to the interpreter's entry; compiled code re-installs the
-    entries once it finds monitoring off again. sys.settrace and
+    handed back to the interpreter's entry; they get ember's entry back when
+    events are switched off (set_events(tool, 0)) or compiled code finds
+    monitoring off again. sys.settrace and
     sys.setprofile need nothing: their events do not depend on the callee's
     entry, and compiled frames notice them at the next call or loop check.
     """
+    global _monitoring_watched
     monitoring = getattr(sys, "monitoring", None)
-    if monitoring is None or getattr(monitoring.set_events, "__self__", None) is not None \
-            and getattr(monitoring.set_events.__self__, "__name__", "") == "set_events":
+    if monitoring is None or _monitoring_watched:
         return
+    _monitoring_watched = True
     monitoring.set_events = _jit.wrap_monitoring_setter(monitoring.set_events)
     monitoring.set_local_events = _jit.wrap_monitoring_setter(monitoring.set_local_events)
 
 
+_monitoring_watched = False
 _watch_monitoring()

@@ -150,11 +150,6 @@ PyObject* suppress(PyObject*, PyObject* arg) {
   Py_RETURN_NONE;
 }
 
-PyObject* parkFunctions(PyObject*, PyObject*) {
-  rt::parkManagedFunctions();
-  Py_RETURN_NONE;
-}
-
 // sys.monitoring.set_events / set_local_events replacements: a built-in
 // (so monitoring reports it exactly like the original) bound to the original
 // function; calls it, then parks every managed function if events were
@@ -264,8 +259,6 @@ PyMethodDef kMethods[] = {
     {"is_jit_compiled", isCompiled, METH_O, "Whether a function runs compiled code."},
     {"suppress", suppress, METH_O, "Never compile this function's code."},
     {"get_compiled_functions", compiledFunctions, METH_NOARGS, "Live compiled functions."},
-    {"park_functions", parkFunctions, METH_NOARGS,
-     "Give every managed function back to the interpreter until monitoring is off."},
     {"wrap_monitoring_setter", wrapMonitoringSetter, METH_O,
      "A built-in that calls sys.monitoring.set_events/set_local_events and parks functions."},
     {"dump", dump, METH_VARARGS, "Text of a compiler stage for a function."},

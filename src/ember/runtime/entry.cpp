@@ -43,8 +43,7 @@ inline bool instrumented(PyCodeObject* co, CompiledCode* cc, PyThreadState* ts) 
   uint64_t version = ts->interp->monitoring_version;
   if (version == cc->clean_version) return false;
   if (codeIsInstrumented(co, ts->interp)) return true;
-  cc->clean_version = version;
-  unparkFunctions();
+  recordClean(cc, version);
   return false;
 }
 
@@ -129,6 +128,11 @@ extern "C" PyObject* ember_deopt(PyThreadState* ts, _PyInterpreterFrame* f, int 
   cpython::leaveRecursivePy(ts);
   cpython::unlinkFrame(ts, f);
   return cpython::resumeInInterpreter(ts, f, throw_mode);
+}
+
+void recordClean(CompiledCode* cc, uint64_t monitoring_version) {
+  cc->clean_version = monitoring_version;
+  unparkFunctions();
 }
 
 void unparkFunctions() {

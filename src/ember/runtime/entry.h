@@ -12,9 +12,13 @@
 // costs nothing afterwards.
 #pragma once
 
+#include <cstdint>
+
 #include "ember/cpython/py312.h"
 
 namespace ember::runtime {
+
+struct CompiledCode;
 
 extern "C" PyObject* ember_compiled_entry(PyObject* callable, PyObject* const* args,
                                           size_t nargsf, PyObject* kwnames);
@@ -46,6 +50,10 @@ void restoreInterpreter(PyFunctionObject* func);
 
 // Gives a managed function back to the interpreter until monitoring is off.
 void parkFunction(PyFunctionObject* func);
+
+// Notes that monitoring is off for cc's code at this monitoring version (so
+// checks are cheap until the version changes) and unparks functions.
+void recordClean(CompiledCode* cc, uint64_t monitoring_version);
 
 // Re-installs the entries of functions parked (given back to the interpreter)
 // while tracing or monitoring was on; called once monitoring is seen to be off.

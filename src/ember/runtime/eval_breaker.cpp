@@ -109,10 +109,9 @@ extern "C" int ember_h_service_eval_breaker(PyThreadState* ts, _PyInterpreterFra
   if (ember::runtime::codeIsInstrumented(frame->f_code, ts->interp)) {
     return 1;
   }
-  ember::runtime::CodeState* st = ember::runtime::codeState(frame->f_code, false);
+  ember::runtime::CodeState* st = ember::runtime::existingCodeState(frame->f_code);
   if (st != nullptr && st->compiled != nullptr) {
-    st->compiled->clean_version = ts->interp->monitoring_version;
-    ember::runtime::unparkFunctions();
+    ember::runtime::recordClean(st->compiled, ts->interp->monitoring_version);
   }
   // Signal handlers and pending calls first, through the public API, so that
   // they run with the compiled frame as the current frame (their tracebacks

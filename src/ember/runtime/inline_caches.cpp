@@ -87,14 +87,12 @@ void fillMethod(AttrCache* c, PyObject* owner, PyObject* meth) {
   if (c->fills >= kMaxFills || !cacheableType(tp, false)) return;
   PyObject* descr = _PyType_Lookup(tp, c->name);
   if (descr != meth || !(Py_TYPE(descr)->tp_flags & Py_TPFLAGS_METHOD_DESCRIPTOR)) return;
-  bool keys_check = false;
   PyDictKeysObject* keys = nullptr;
   if (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) {
     keys = sharedKeys(tp);
     if (keys == nullptr || !_PyDictOrValues_IsValues(dictOrValues(owner)) || !absentByValue(keys, c->name)) {
       return;
     }
-    keys_check = true;
   } else if (tp->tp_dictoffset != 0) {
     return;  // an instance __dict__ could shadow the method
   }
@@ -102,7 +100,6 @@ void fillMethod(AttrCache* c, PyObject* owner, PyObject* meth) {
   c->kind = AttrCache::Method;
   c->type_version = tp->tp_version_tag;
   c->descr = descr;
-  c->method_needs_keys_check = keys_check;
   c->keys = keys;
   c->keys_nentries = keys != nullptr ? keys->dk_nentries : 0;
 }
@@ -215,7 +212,7 @@ int ember_h_load_method_cached_into(_PyInterpreterFrame* frame, PyObject* owner,
   PyTypeObject* tp = Py_TYPE(owner);
   if (tp->tp_version_tag == c->type_version && c->kind == AttrCache::Method) {
     bool hit = true;
-    if (c->method_needs_keys_check) {
+    if (c->keys != nullptr) {
       auto* keys = reinterpret_cast<PyHeapTypeObject*>(tp)->ht_cached_keys;
       hit = keys == c->keys && keys->dk_nentries == c->keys_nentries &&
             _PyDictOrValues_IsValues(ember::runtime::dictOrValues(owner));

@@ -45,11 +45,10 @@ struct AttrCache {
   PyObject* name = nullptr;        // borrowed from co_names
   unsigned int type_version = 0;
   Kind kind = Empty;
-  bool method_needs_keys_check = false;
   uint16_t fills = 0;
   Py_ssize_t index = -1;           // InstanceValue / StoreValue
   PyObject* descr = nullptr;       // Method
-  void* keys = nullptr;            // Method with inline values: the shared keys
+  void* keys = nullptr;            // Method with inline values: the shared keys (else null)
   Py_ssize_t keys_nentries = 0;    // ... and their size when the name was absent
   Py_ssize_t offset = 0;           // Slot: the member's offset in the object
   uint64_t epoch = 0;              // ModuleAttr: as GlobalCache

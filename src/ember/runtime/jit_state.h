@@ -16,6 +16,7 @@
 
 #include "ember/cpython/py312.h"
 #include "ember/runtime/code_allocator.h"
+#include "ember/runtime/native_stack.h"
 
 namespace ember::runtime {
 
@@ -34,7 +35,7 @@ struct Config {
   std::set<std::string> jit_list;      // "module:qualname" (List mode)
 };
 
-using BodyFn = PyObject* (*)(PyThreadState*, _PyInterpreterFrame*);
+using BodyFn = NativeBody;  // a compiled body: PyObject* body(ts, frame)
 
 struct CompiledCode {
   BodyFn body = nullptr;

@@ -15,13 +15,38 @@ called with the same arguments, and these must agree exactly:
 """
 from __future__ import annotations
 
+import contextlib
 import math
+import sys
 import traceback
 
 import ember.jit
 from ember import _jit
 
 FILENAME = "<jit-case>"
+
+
+DEPTH_SOURCE = """
+def depth(n):
+    if n == 0:
+        return 0
+    return 1 + depth(n - 1)
+"""
+
+DOWN_SOURCE = """
+def down(n):
+    return down(n + 1)
+"""
+
+
+@contextlib.contextmanager
+def recursion_limit(limit: int):
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(limit)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
 
 
 def _same(a, b) -> bool:

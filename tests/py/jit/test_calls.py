@@ -1,6 +1,6 @@
 """Calls: positional, keyword, *args, **kwargs, defaults, methods, builtins,
 closures, nonlocal, and binding errors."""
-from harness import check
+from harness import DEPTH_SOURCE, DOWN_SOURCE, check, recursion_limit
 
 
 def test_call_shapes():
@@ -117,29 +117,13 @@ def fib(n):
 
 
 def test_recursion_limit_gives_recursion_error():
-    import sys
-    src = """
-def down(n):
-    return down(n + 1)
-"""
-    got = check(src, "down", [(0,)])
+    got = check(DOWN_SOURCE, "down", [(0,)])
     assert got[0][0] == "exc" and got[0][1] == "builtins.RecursionError"
 
 
 def test_deep_recursion_within_limit():
-    import sys
-    src = """
-def depth(n):
-    if n == 0:
-        return 0
-    return 1 + depth(n - 1)
-"""
-    old = sys.getrecursionlimit()
-    sys.setrecursionlimit(20000)
-    try:
-        check(src, "depth", [(100,), (5000,), (15000,)])
-    finally:
-        sys.setrecursionlimit(old)
+    with recursion_limit(20000):
+        check(DEPTH_SOURCE, "depth", [(100,), (5000,), (15000,)])
 
 
 def test_call_non_callable_and_kwargs_errors():

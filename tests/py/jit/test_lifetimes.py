@@ -7,7 +7,7 @@ import threading
 import ember.jit
 from ember import _jit
 
-from harness import check
+from harness import DEPTH_SOURCE, DOWN_SOURCE, check, recursion_limit
 
 SOURCE = """
 def f(x):
@@ -44,19 +44,9 @@ def test_code_memory_is_reused_when_code_objects_die():
 
 
 def test_deep_recursion_beyond_the_native_stack():
-    src = """
-def depth(n):
-    if n == 0:
-        return 0
-    return 1 + depth(n - 1)
-"""
-    old = sys.getrecursionlimit()
-    sys.setrecursionlimit(400_000)
-    try:
-        got = check(src, "depth", [(300_000,), (10,)])
+    with recursion_limit(400_000):
+        got = check(DEPTH_SOURCE, "depth", [(300_000,), (10,)])
         assert got[0] == ("ok", 300_000)
-    finally:
-        sys.setrecursionlimit(old)
 
 
 def test_deep_recursion_in_a_thread_with_a_small_stack():
@@ -79,17 +69,9 @@ def test_deep_recursion_in_a_thread_with_a_small_stack():
 
 
 def test_recursion_limit_still_applies_after_stack_switch():
-    src = """
-def down(n):
-    return down(n + 1)
-"""
-    old = sys.getrecursionlimit()
-    sys.setrecursionlimit(200_000)
-    try:
-        got = check(src, "down", [(0,)])
+    with recursion_limit(200_000):
+        got = check(DOWN_SOURCE, "down", [(0,)])
         assert got[0][1] == "builtins.RecursionError"
-    finally:
-        sys.setrecursionlimit(old)
 
 
 MONITORED = """
